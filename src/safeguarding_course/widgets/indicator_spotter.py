@@ -1,0 +1,77 @@
+"""The indicator spotter: read a short fictional account, tick the signs it shows, and see
+what was spotted, what was missed and what was read into it that it does not show."""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+
+from .. import content
+from ..content import Vignette
+from ..scoring import compare_selection
+from ._feedback import feedback_html, html_to_text
+
+
+class IndicatorSpotter(w.VBox):
+    def __init__(self, vignette: Vignette):
+        self.vignette = vignette
+        self.indicator_ids = vignette.offered()
+        account = w.HTML(
+            value=(
+                f"<p><strong>{escape(vignette.title)}</strong> (a fictional account)</p>"
+                f"<blockquote>{escape(vignette.text)}</blockquote>"
+                "<p>Tick each possible sign of grooming that this account shows.</p>"
+            )
+        )
+        self.boxes = {
+            indicator_id: w.Checkbox(
+                value=False, description=content.indicator(indicator_id).name,
+                indent=False, layout=w.Layout(width="auto"),
+            )
+            for indicator_id in self.indicator_ids
+        }
+        self.check_button = w.Button(description="Check the signs I ticked", icon="check",
+                                     tooltip="Check the signs I ticked")
+        self.feedback = w.HTML(value="")
+        self.check_button.on_click(lambda _button: self.check())
+        group = w.VBox(list(self.boxes.values()))
+        super().__init__([account, group, self.check_button, self.feedback])
+        self.add_class("sc-indicator-spotter")
+
+    @property
+    def selected(self) -> frozenset[str]:
+        return frozenset(i for i, box in self.boxes.items() if box.value)
+
+    @property
+    def feedback_text(self) -> str:
+        return html_to_text(self.feedback.value)
+
+    def check(self) -> bool:
+        """Show what was spotted, missed and over-read; return whether all was right."""
+        present = {p.indicator: p.evidence for p in self.vignette.present}
+        absent = {a.indicator: a.why for a in self.vignette.absent}
+        result = compare_selection(self.selected, present)
+        name = lambda i: content.indicator(i).name  # noqa: E731
+        lines = []
+        if result.hits:
+            lines.append(f"You spotted {len(result.hits)} of {len(present)}:")
+            lines += [f"{name(i)}: {present[i]}" for i in sorted(result.hits)]
+        if result.missed:
+            lines.append("You missed:")
+            lines += [f"{name(i)}: {present[i]}" for i in sorted(result.missed)]
+        if result.wrong:
+            lines.append("The account does not show:")
+            lines += [f"{name(i)}: {absent[i]}" for i in sorted(result.wrong)]
+        lines.append(
+            "Remember: no single sign proves grooming. What matters is the pattern and the "
+            "change, and you share your concern rather than investigate."
+        )
+        verdict = "All correct." if result.all_right else "Some signs to look at again."
+        self.feedback.value = feedback_html(verdict, lines, self.vignette.sources)
+        return result.all_right
+
+
+def indicator_spotter(vignette_id: str) -> IndicatorSpotter:
+    """The indicator spotter for the fictional account with this id."""
+    return IndicatorSpotter(content.vignette(vignette_id))
