@@ -49,7 +49,8 @@ class Chart:
         return (
             f"<table><caption>Data: {escape(d.title)}</caption>"
             f"<thead><tr><th scope='col'>{escape(d.category_label)}</th>"
-            f"<th scope='col'>{escape(d.value_label)}</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<th scope='col'>{escape(d.value_label)}</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
         )
 
     def _repr_html_(self) -> str:

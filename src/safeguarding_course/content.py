@@ -298,7 +298,9 @@ def load_content(data_dir: Path | str = DATA_DIR) -> Content:
         sources=_parse_items(files["sources"], _read_yaml(files["sources"]), Source),
         routes=routes,
         indicators=_parse_items(
-            files["indicators"], _section(files["indicators"], indicators_raw, "indicators"), Indicator
+            files["indicators"],
+            _section(files["indicators"], indicators_raw, "indicators"),
+            Indicator,
         ),
         vulnerability_factors=_parse_items(
             files["indicators"],
@@ -332,7 +334,9 @@ def _get(kind: str, item_id: str):
     try:
         return items[item_id]
     except KeyError:
-        raise KeyError(f"no {kind[:-1].replace('_', ' ')} with id '{item_id}' in the content data") from None
+        raise KeyError(
+            f"no {kind[:-1].replace('_', ' ')} with id '{item_id}' in the content data"
+        ) from None
 
 
 def source(source_id: str) -> Source:

@@ -40,8 +40,10 @@ def route_text(route: Route, heading_level: int = 3) -> str:
         f"**Use it when:** {route.use_when}  ",
         f"**Who can use it:** {route.who_can_use}  ",
     ]
-    lines += [f"**{_contact_line(c).split(':', 1)[0]}:**{_contact_line(c).split(':', 1)[1]}  "
-              for c in route.contact]
+    lines += [
+        f"**{_contact_line(c).split(':', 1)[0]}:**{_contact_line(c).split(':', 1)[1]}  "
+        for c in route.contact
+    ]
     if route.timescale:
         lines.append(f"**Timescale:** {route.timescale}  ")
     lines += [f"- {note}" for note in route.notes]

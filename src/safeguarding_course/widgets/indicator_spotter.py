@@ -26,13 +26,16 @@ class IndicatorSpotter(w.VBox):
         )
         self.boxes = {
             indicator_id: w.Checkbox(
-                value=False, description=content.indicator(indicator_id).name,
-                indent=False, layout=w.Layout(width="auto"),
+                value=False,
+                description=content.indicator(indicator_id).name,
+                indent=False,
+                layout=w.Layout(width="auto"),
             )
             for indicator_id in self.indicator_ids
         }
-        self.check_button = w.Button(description="Check the signs I ticked", icon="check",
-                                     tooltip="Check the signs I ticked")
+        self.check_button = w.Button(
+            description="Check the signs I ticked", icon="check", tooltip="Check the signs I ticked"
+        )
         self.feedback = w.HTML(value="")
         self.check_button.on_click(lambda _button: self.check())
         group = w.VBox(list(self.boxes.values()))

@@ -22,15 +22,19 @@ class SelfCheckWidget(w.VBox):
         labels = [(f"{key}. {text}", key) for key, text in question.options.items()]
         if question.multiple:
             self.choices = [
-                w.Checkbox(value=False, description=label, indent=False,
-                           layout=w.Layout(width="auto"))
+                w.Checkbox(
+                    value=False, description=label, indent=False, layout=w.Layout(width="auto")
+                )
                 for label, _ in labels
             ]
             choice_box = w.VBox(self.choices)
         else:
             self.choices = w.RadioButtons(
-                options=labels, value=None, description="Your answer:",
-                style={"description_width": "initial"}, layout=w.Layout(width="auto"),
+                options=labels,
+                value=None,
+                description="Your answer:",
+                style={"description_width": "initial"},
+                layout=w.Layout(width="auto"),
             )
             choice_box = self.choices
         self.check_button = w.Button(
