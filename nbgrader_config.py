@@ -17,3 +17,7 @@ c.ClearSolutions.text_stub = "Write your answer here, in your own words."
 
 # Tests that load the package's content data need a little longer than a bare cell.
 c.Execute.timeout = 60
+
+# Mark schemes sit in the read-only question cell of each written answer, so the trainer sees
+# them beside the answer in formgrader; nbgrader strips them from the trainee version.
+c.ClearMarkScheme.enforce_metadata = False

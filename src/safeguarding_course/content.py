@@ -41,7 +41,7 @@ class Source(_Item):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str
     publisher: str
-    url: str = Field(pattern=r"^https://\S+$")
+    url: str = Field(pattern=r"^https?://\S+$")
     checked: dt.date
     status: Literal["primary", "secondary"]
 
@@ -86,14 +86,18 @@ class GroomingModel(_Sourced):
     year: int = Field(ge=1950, le=2100)
     publication: str
     summary: str
-    parts: tuple[str, ...] = Field(min_length=2)
-    evidence: Literal["primary", "secondary"]
+    parts: tuple[str, ...] = ()
+    evidence: Literal["primary", "secondary", "unverified"]
     caveat: str | None = None
 
     @model_validator(mode="after")
-    def _secondary_needs_caveat(self) -> GroomingModel:
-        if self.evidence == "secondary" and not self.caveat:
-            raise ValueError("a model seen only second-hand needs a caveat that says so")
+    def _evidence_is_explained(self) -> GroomingModel:
+        if self.evidence != "primary" and not self.caveat:
+            raise ValueError("a model not seen at first hand needs a caveat that says so")
+        if self.evidence == "unverified" and self.parts:
+            raise ValueError("an unverified model must not list parts the course would teach")
+        if self.evidence != "unverified" and len(self.parts) < 2:
+            raise ValueError("a model needs at least two parts")
         return self
 
 

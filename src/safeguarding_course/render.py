@@ -88,6 +88,7 @@ def grooming_models() -> Markdown:
     blocks = []
     for m in content.content().models.values():
         parts = "\n".join(f"{n}. {part}" for n, part in enumerate(m.parts, start=1))
+        parts = parts or "*Stages not shown: see the note below.*"
         caveat = f"\n\n*{m.caveat}*" if m.caveat else ""
         blocks.append(
             f"### {m.name} ({m.authors}, {m.year})\n\n{m.summary}\n\n{parts}{caveat}\n\n"
