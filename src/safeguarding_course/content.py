@@ -238,8 +238,8 @@ def _section(path: Path, raw, key: str):
     return raw[key]
 
 
-def _check_references(content: Content, files: dict[str, Path]) -> None:
-    """Every source id, indicator id and route id that an item names must exist."""
+def _check_references(content: Content, files: dict[str, Path], route_files: dict[str, Path]):
+    """Every source id and indicator id that an item names must exist."""
     kinds = {
         "routes": content.routes,
         "indicators": content.indicators,
@@ -255,8 +255,9 @@ def _check_references(content: Content, files: dict[str, Path]) -> None:
         for item in items.values():
             for source_id in item.sources:
                 if source_id not in content.sources:
+                    path = route_files[item.id] if kind == "routes" else files[kind]
                     raise ContentError(
-                        f"{files[kind]}: item '{item.id}' cites source '{source_id}', "
+                        f"{path}: item '{item.id}' cites source '{source_id}', "
                         f"which is not in {files['sources']}"
                     )
     for vignette in content.vignettes.values():
@@ -289,12 +290,13 @@ def load_content(data_dir: Path | str = DATA_DIR) -> Content:
         raise ContentError(f"{data_dir / 'routes'}: no route files (*.yaml) found")
 
     routes: dict[str, Route] = {}
+    file_of_route: dict[str, Path] = {}
     for path in route_files:
         for route_id, route in _parse_items(path, _read_yaml(path), Route).items():
             if route_id in routes:
                 raise ContentError(f"{path}: item '{route_id}': id is used in another route file")
             routes[route_id] = route
-    files["routes"] = data_dir / "routes"
+            file_of_route[route_id] = path
 
     indicators_raw = _read_yaml(files["indicators"])
     files["vulnerability_factors"] = files["tactics"] = files["indicators"]
@@ -320,7 +322,7 @@ def load_content(data_dir: Path | str = DATA_DIR) -> Content:
         self_checks=_parse_items(files["self_checks"], _read_yaml(files["self_checks"]), SelfCheck),
         vignettes=_parse_items(files["vignettes"], _read_yaml(files["vignettes"]), Vignette),
     )
-    _check_references(content, files)
+    _check_references(content, files, file_of_route)
     return content
 
 

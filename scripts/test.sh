@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run the whole test suite.
+# Used as written by the README and by CI (.ci/run). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || { echo "Python 3.11 or newer is needed (python3 is $(python3 --version))." >&2; exit 1; }
+[ -d .venv ] || python3 -m venv .venv
+. .venv/bin/activate
+pip install --quiet -r requirements-test.txt
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq chromium
+fi
+
+ruff check src tests
+python -m pytest -n 2 --dist loadfile "$@"

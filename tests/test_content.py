@@ -1,0 +1,192 @@
+"""The content data validates, every item cites a dated source, and bad data gets a clear error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from safeguarding_course import content
+from safeguarding_course.content import DATA_DIR, ContentError, UnverifiedFactError, load_content
+
+SOURCED_KINDS = (
+    "routes",
+    "indicators",
+    "vulnerability_factors",
+    "tactics",
+    "models",
+    "datasets",
+    "facts",
+    "self_checks",
+    "vignettes",
+)
+MAX_AGE_DAYS = 365
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the content data that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def test_the_course_content_loads_and_has_every_kind_of_item():
+    data = load_content()
+    for kind in ("sources", *SOURCED_KINDS):
+        assert getattr(data, kind), f"no {kind} in the content data"
+
+
+def test_every_item_cites_at_least_one_known_dated_source():
+    data = load_content()
+    for kind in SOURCED_KINDS:
+        for item in getattr(data, kind).values():
+            assert item.sources, f"{kind} '{item.id}' cites no source"
+            for source_id in item.sources:
+                source = data.sources[source_id]
+                assert source.url.startswith(("https://", "http://"))
+                assert isinstance(source.checked, dt.date)
+
+
+def test_every_source_is_cited_by_something():
+    data = load_content()
+    cited = {s for kind in SOURCED_KINDS for i in getattr(data, kind).values() for s in i.sources}
+    assert set(data.sources) - cited == set(), "sources listed but never cited"
+
+
+def test_no_source_was_last_checked_more_than_a_year_ago():
+    today = dt.date.today()
+    stale = [
+        f"{s.id} (checked {s.checked})"
+        for s in load_content().sources.values()
+        if (today - s.checked).days > MAX_AGE_DAYS
+    ]
+    assert not stale, (
+        "Recheck these sources, then update `checked` in data/sources.yaml: " + ", ".join(stale)
+    )
+
+
+def test_no_source_is_dated_in_the_future():
+    assert all(s.checked <= dt.date.today() for s in load_content().sources.values())
+
+
+def test_helpline_numbers_are_the_checked_ones():
+    """Guards against a typo slipping into the most important facts."""
+    assert content.route("nspcc_helpline").contact[0].value == "0808 800 5000"
+    assert content.route("childline").contact[0].value == "0800 1111"
+    assert content.route("samaritans").contact[0].value == "116 123"
+    assert content.route("stop_it_now").contact[0].value == "0808 1000 900"
+    assert content.route("police_999").contact[0].value == "999"
+
+
+def test_an_unverified_fact_cannot_be_taught():
+    unverified = [f for f in load_content().facts.values() if f.status == "unverified"]
+    assert unverified, "the data should record at least one unverified fact to hold back"
+    with pytest.raises(UnverifiedFactError, match="unverified"):
+        content.fact(unverified[0].id)
+
+
+def test_an_unverified_model_lists_no_stages():
+    for model in load_content().models.values():
+        if model.evidence == "unverified":
+            assert model.parts == ()
+            assert model.caveat
+
+
+def test_vignettes_are_fictional_and_their_indicators_exist():
+    data = load_content()
+    for vignette in data.vignettes.values():
+        assert vignette.synthetic is True
+        assert set(vignette.offered()) <= set(data.indicators)
+        present = {p.indicator for p in vignette.present}
+        absent = {a.indicator for a in vignette.absent}
+        assert not present & absent, f"{vignette.id}: an indicator is both present and absent"
+
+
+def test_self_check_answers_are_among_their_options():
+    for check in load_content().self_checks.values():
+        assert set(check.correct) <= set(check.options)
+
+
+def test_dataset_values_match_the_checked_figures():
+    offences = content.dataset("sexual_communication_offences")
+    assert offences.value("2017/18") == 3728
+    assert offences.value("2024/25") == 7263
+    legatum = content.dataset("operation_legatum_march_2021")
+    assert legatum.value("Arrests") == 31
+    assert legatum.value("Children safeguarded") == 68
+
+
+# -- bad data gets a clear error that names the file and the item ---------------------------
+
+
+def test_an_item_without_sources_is_refused_naming_file_and_item(data_copy: Path):
+    path = data_copy / "facts.yaml"
+    path.write_text(path.read_text().replace("  sources: [cps_s15_grooming_sentencing]\n", "", 1))
+    with pytest.raises(ContentError) as error:
+        load_content(data_copy)
+    assert "facts.yaml" in str(error.value)
+    assert "s15_offence" in str(error.value)
+    assert "sources" in str(error.value)
+
+
+def test_a_citation_of_an_unknown_source_is_refused(data_copy: Path):
+    path = data_copy / "routes" / "england.yaml"
+    path.write_text(
+        path.read_text().replace("sources: [iwf_report_page]", "sources: [no_such_source]", 1)
+    )
+    with pytest.raises(ContentError, match=r"england.yaml.*iwf_report.*no_such_source"):
+        load_content(data_copy)
+
+
+def test_a_source_without_a_check_date_is_refused(data_copy: Path):
+    path = data_copy / "sources.yaml"
+    text = path.read_text()
+    first_date = "  checked: 2026-11-28\n"
+    assert first_date in text
+    path.write_text(text.replace(first_date, "", 1))
+    with pytest.raises(ContentError, match=r"sources.yaml: item 'nspcc_report_abuse': checked"):
+        load_content(data_copy)
+
+
+def test_invalid_yaml_is_reported_with_the_file_name(data_copy: Path):
+    (data_copy / "vignettes.yaml").write_text("- id: broken\n  title: [unclosed\n")
+    with pytest.raises(ContentError, match=r"vignettes.yaml: not valid YAML"):
+        load_content(data_copy)
+
+
+def test_a_file_that_is_not_utf8_is_reported(data_copy: Path):
+    (data_copy / "figures.yaml").write_bytes("- id: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ContentError, match=r"figures.yaml: not UTF-8"):
+        load_content(data_copy)
+
+
+def test_a_missing_file_is_reported(data_copy: Path):
+    (data_copy / "models.yaml").unlink()
+    with pytest.raises(ContentError, match=r"models.yaml: file is missing"):
+        load_content(data_copy)
+
+
+def test_a_duplicate_id_is_refused(data_copy: Path):
+    path = data_copy / "facts.yaml"
+    path.write_text(path.read_text().replace("- id: any_child", "- id: s15_offence", 1))
+    with pytest.raises(
+        ContentError, match=r"facts.yaml: item 's15_offence': id 's15_offence' is used twice"
+    ):
+        load_content(data_copy)
+
+
+def test_a_vignette_naming_an_unknown_indicator_is_refused(data_copy: Path):
+    path = data_copy / "vignettes.yaml"
+    path.write_text(path.read_text().replace("indicator: older_partner", "indicator: made_up", 1))
+    with pytest.raises(ContentError, match=r"vignettes.yaml: item '\w+' names indicator 'made_up'"):
+        load_content(data_copy)
+
+
+def test_a_vignette_not_marked_fictional_is_refused(data_copy: Path):
+    path = data_copy / "vignettes.yaml"
+    path.write_text(path.read_text().replace("synthetic: true", "synthetic: false", 1))
+    with pytest.raises(ContentError, match=r"vignettes.yaml: item '\w+': synthetic"):
+        load_content(data_copy)

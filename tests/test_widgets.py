@@ -1,0 +1,110 @@
+"""Widgets show the right feedback when a learner sets their values and clicks their buttons."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+
+from safeguarding_course import content
+from safeguarding_course.widgets import indicator_spotter, self_check
+
+
+def test_a_right_single_choice_says_correct_explains_and_cites_a_dated_source():
+    widget = self_check("start_first_step")
+    widget.choices.value = "B"
+    widget.check_button.click()
+    text = widget.feedback_text
+    assert text.startswith("Correct.")
+    assert content.self_check("start_first_step").explanation.split(".")[0] in text
+    source = content.source(content.self_check("start_first_step").sources[0])
+    assert source.publisher in text
+    assert f"checked {source.checked:%-d %B %Y}" in text
+    assert source.url in widget.feedback.value
+
+
+def test_a_wrong_single_choice_names_the_best_answer():
+    widget = self_check("start_first_step")
+    widget.choices.value = "D"
+    widget.check_button.click()
+    assert widget.feedback_text.startswith("Not quite.")
+    assert "The best answer is B." in widget.feedback_text
+
+
+def test_checking_with_nothing_chosen_asks_for_an_answer():
+    widget = self_check("start_first_step")
+    widget.check_button.click()
+    assert "Choose an answer first" in widget.feedback_text
+
+
+def test_a_partly_right_multiple_choice_names_what_was_missed_and_what_is_wrong():
+    widget = self_check("m01_tactics")
+    options = list(content.self_check("m01_tactics").options)
+    for key, box in zip(options, widget.choices, strict=True):
+        box.value = key in {"A", "D"}
+    widget.check_button.click()
+    text = widget.feedback_text
+    assert text.startswith("Not quite.")
+    assert "You did not choose: B, C, E." in text
+    assert "These are not right: D." in text
+
+
+def test_a_fully_right_multiple_choice_says_correct():
+    widget = self_check("m01_tactics")
+    for key, box in zip(content.self_check("m01_tactics").options, widget.choices, strict=True):
+        box.value = key in content.self_check("m01_tactics").correct
+    widget.check_button.click()
+    assert widget.feedback_text.startswith("Correct.")
+
+
+def test_every_control_has_a_label():
+    quiz = self_check("m01_tactics")
+    spotter = indicator_spotter("maya_gaming_friend")
+    single = self_check("start_first_step")
+    controls = [*quiz.choices, *spotter.boxes.values(), single.choices]
+    assert all(control.description for control in controls)
+    assert all(b.description for b in (quiz.check_button, spotter.check_button))
+
+
+def test_the_factories_return_widgets_without_displaying_them(capsys):
+    assert isinstance(self_check("start_first_step"), w.VBox)
+    assert isinstance(indicator_spotter("sam_new_phone"), w.VBox)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.fixture
+def spotter():
+    return indicator_spotter("sam_new_phone")
+
+
+def test_the_spotter_offers_present_and_absent_indicators_by_name(spotter):
+    vignette = content.vignette("sam_new_phone")
+    assert set(spotter.boxes) == set(vignette.offered())
+    names = {box.description for box in spotter.boxes.values()}
+    assert content.indicator("unexplained_gifts").name in names
+
+
+def test_the_spotter_reports_spotted_missed_and_over_read_signs(spotter):
+    spotter.boxes["unexplained_gifts"].value = True
+    spotter.boxes["lost_interest"].value = True
+    spotter.check_button.click()
+    text = spotter.feedback_text
+    assert "You spotted 1 of 2:" in text
+    assert "You missed: " + content.indicator("missing_late_school").name in text
+    assert "The account does not show: " + content.indicator("lost_interest").name in text
+    assert "He still plays football every Saturday." in text
+    assert text.startswith("Some signs to look at again.")
+
+
+def test_the_spotter_says_all_correct_when_every_present_sign_is_ticked(spotter):
+    for p in content.vignette("sam_new_phone").present:
+        spotter.boxes[p.indicator].value = True
+    spotter.check_button.click()
+    assert spotter.feedback_text.startswith("All correct.")
+    assert "You missed" not in spotter.feedback_text
+
+
+def test_feedback_is_an_announced_status_region():
+    widget = self_check("start_first_step")
+    widget.choices.value = "B"
+    widget.check_button.click()
+    assert 'role="status"' in widget.feedback.value
