@@ -27,11 +27,13 @@ def _contact_line(contact) -> str:
 
 
 def _source_note(source_ids) -> str:
-    links = ", ".join(
-        f"[{s.publisher}]({s.url}), checked {s.checked:%-d %B %Y}"
+    source_ids = list(source_ids)
+    links = "; ".join(
+        f"{s.publisher}, [{s.title}]({s.url}), checked {s.checked:%-d %B %Y}"
         for s in (content.source(i) for i in source_ids)
     )
-    return f"Source: {links}."
+    label = "Sources" if len(source_ids) > 1 else "Source"
+    return f"{label}: {links}."
 
 
 def route_text(route: Route, heading_level: int = 3) -> str:

@@ -34,7 +34,9 @@ class IndicatorSpotter(w.VBox):
             for indicator_id in self.indicator_ids
         }
         self.check_button = w.Button(
-            description="Check the signs I ticked", icon="check", tooltip="Check the signs I ticked"
+            description="Check the signs I ticked",
+            tooltip="Check the signs I ticked",
+            layout=w.Layout(width="auto"),
         )
         self.feedback = w.HTML(value="")
         self.check_button.on_click(lambda _button: self.check())

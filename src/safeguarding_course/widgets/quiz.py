@@ -38,7 +38,7 @@ class SelfCheckWidget(w.VBox):
             )
             choice_box = self.choices
         self.check_button = w.Button(
-            description="Check my answer", tooltip="Check my answer", icon="check"
+            description="Check my answer", tooltip="Check my answer", layout=w.Layout(width="auto")
         )
         self.feedback = w.HTML(value="")
         self.check_button.on_click(lambda _button: self.check())

@@ -1,0 +1,366 @@
+"""Reusable helpers for tests that drive the course in JupyterLab in a real Chromium.
+
+What is here:
+
+* `JupyterLabServer`: starts JupyterLab on a free port on 127.0.0.1 with a random token, a
+  fresh config, runtime and IPython directory, and a *temporary copy* of the course folder as
+  its root, so a test never writes into the repository. It waits on `/api/status` and always
+  stops the server (and any kernel it started) afterwards.
+* `launch_chromium`: Debian's `/usr/bin/chromium` with the flags that work on these machines
+  (see /work/shared/testing.md). It fails, not skips, when the browser is missing.
+* Fixtures `lab_server` (one per test module), `chromium` (one per module) and `lab_page`
+  (a fresh browser context and page per test).
+* Page helpers: `open_notebook`, `run_all_cells`, `wait_for_run_all_to_finish`, and
+  `screenshot_on_failure`.
+
+Import the fixtures into a test module (`from browser_support import lab_server, ...`);
+they are plain pytest fixtures so no conftest.py is needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+#: the folder served (as a temporary copy); override only to try a draft notebook elsewhere
+COURSE_DIR = Path(os.environ.get("COURSE_TEST_COURSE_DIR", REPO / "course"))
+CHROMIUM = Path(os.environ.get("COURSE_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+SERVER_START_TIMEOUT = 60  # seconds; measured about 3 s
+KERNEL_TIMEOUT_MS = 120_000  # kernel start, and a whole Run All
+UI_TIMEOUT_MS = 30_000  # one widget reacting to a click
+#: the notebook panel that is showing (Lab keeps hidden panels in the DOM)
+NOTEBOOK_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+NEWS_TOAST_NO = ".jp-toast-button:has-text('No')"
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class JupyterLabServer:
+    """JupyterLab serving a temporary copy of `source_dir`. Use as a context manager."""
+
+    def __init__(self, source_dir: Path = COURSE_DIR):
+        self.source_dir = Path(source_dir)
+        self.token = secrets.token_hex(24)
+        self.port = 0
+        self.tmp: Path | None = None
+        self.root_dir: Path | None = None
+        self.log_path: Path | None = None
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str, **params: str) -> str:
+        """`path` on this server, with the token (and any extra query flags) added."""
+        flags = [name if value == "" else f"{name}={value}" for name, value in params.items()]
+        query = "&".join([f"token={self.token}", *flags])
+        return f"{self.base_url}/{path.lstrip('/')}?{query}"
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path or not self.log_path.exists():
+            return "(no server log)"
+        text = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+    # -- lifecycle
+
+    def start(self) -> JupyterLabServer:
+        if not self.source_dir.is_dir():
+            pytest.fail(f"course folder {self.source_dir} does not exist")
+        self.tmp = Path(tempfile.mkdtemp(prefix="course-lab-"))
+        self.root_dir = self.tmp / "course"
+        shutil.copytree(
+            self.source_dir,
+            self.root_dir,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
+        for name in ("config", "runtime", "ipython"):
+            (self.tmp / name).mkdir()
+        self.log_path = self.tmp / "server.log"
+
+        venv_bin = str(Path(sys.executable).parent)
+        env = {
+            **os.environ,
+            # Fresh user-level config, runtime and IPython state. The lab extensions (widgets,
+            # nbgrader) and the kernelspec stay visible: they live in the venv's share/jupyter,
+            # which is on the data path whatever JUPYTER_DATA_DIR says; we do not touch it.
+            "JUPYTER_CONFIG_DIR": str(self.tmp / "config"),
+            "JUPYTER_RUNTIME_DIR": str(self.tmp / "runtime"),
+            "IPYTHONDIR": str(self.tmp / "ipython"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(self.tmp / "config" / "workspaces"),
+            "JUPYTERLAB_SETTINGS_DIR": str(self.tmp / "config" / "user-settings"),
+            "PATH": venv_bin + os.pathsep + os.environ.get("PATH", ""),
+            "PYTHONUNBUFFERED": "1",
+        }
+        env.pop("JUPYTER_TOKEN", None)
+
+        last_error = ""
+        for _attempt in range(3):  # a free port can be taken between probe and bind
+            self.port = free_port()
+            cmd = [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--no-browser",
+                "--allow-root",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={self.root_dir}",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            ]
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen(
+                    cmd,
+                    cwd=self.root_dir,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            try:
+                self._wait_until_ready()
+                return self
+            except RuntimeError as exc:
+                last_error = str(exc)
+                self._stop_process()
+        self.stop()
+        pytest.fail(f"JupyterLab did not start: {last_error}")
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        status_url = self.url("api/status")
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"server exited with code {self.proc.returncode}\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(status_url, timeout=2) as resp:
+                    if resp.status == 200:
+                        json.load(resp)
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(
+            f"no answer from {self.base_url}/api/status in {SERVER_START_TIMEOUT} s\n"
+            f"{self.log_tail()}"
+        )
+
+    def _stop_process(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)  # the server shuts its kernels down on SIGTERM
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+        # The server ran in its own session: end anything it left behind (a kernel), by the
+        # process group id of the process we started, and nothing else.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+
+    def stop(self) -> None:
+        self._stop_process()
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+    def __enter__(self) -> JupyterLabServer:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+def require_chromium() -> Path:
+    """The Chromium to drive. A missing browser is a failure, not a skip: CI installs it."""
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Browser tests need Debian's chromium: "
+            "`apt-get install -y chromium` (do not run `playwright install`).",
+            pytrace=False,
+        )
+    return CHROMIUM
+
+
+@contextlib.contextmanager
+def launch_chromium() -> Iterator:
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def lab_server() -> Iterator[JupyterLabServer]:
+    """JupyterLab on a temporary copy of course/ (one per test module)."""
+    with JupyterLabServer(COURSE_DIR) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with launch_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def lab_page(chromium, lab_server):
+    """A page in a fresh browser context; the news toast is dismissed whenever it shows."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    page.add_locator_handler(page.locator(NEWS_TOAST_NO), _dismiss_toast, no_wait_after=True)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- page helpers
+
+
+def _dismiss_toast(button) -> None:
+    """Answer 'No' to the news toast. It slides in (so is briefly 'not stable') and may close
+    by itself; either way it must not block the test, so a failed click is ignored."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):
+        button.click(timeout=5_000)
+
+
+@contextlib.contextmanager
+def screenshot_on_failure(page, path: Path, server: JupyterLabServer | None = None):
+    """Save a full-page screenshot to `path` if the block raises, and say where it is."""
+    try:
+        yield
+    except BaseException as exc:
+        note = ""
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(path), full_page=True)
+            note = f"screenshot of the page: {path}"
+        if server is not None:
+            note += f"\n--- JupyterLab log (tail) ---\n{server.log_tail(20)}"
+        if note and hasattr(exc, "add_note"):
+            exc.add_note(note)
+        raise
+
+
+def open_notebook(page, server: JupyterLabServer, name: str):
+    """Open `name` in Lab (`reset` so no old tabs come back); return its notebook panel once
+    its kernel is idle."""
+    from playwright.sync_api import expect
+
+    if not (server.root_dir / name).is_file():
+        pytest.fail(f"{name} is not in {server.source_dir}", pytrace=False)
+    page.goto(server.url(f"lab/tree/{name}", reset=""), wait_until="domcontentloaded")
+    tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")
+    expect(tab, f"{name} did not open as the current tab").to_contain_text(
+        name, timeout=KERNEL_TIMEOUT_MS
+    )
+    panel = page.locator(NOTEBOOK_PANEL)
+    expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+    wait_for_kernel_idle(page)
+    return panel
+
+
+def wait_for_kernel_idle(page, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
+    from playwright.sync_api import expect
+
+    expect(
+        page.locator("#jp-main-statusbar"),
+        "the kernel did not become idle (status bar never said '| Idle')",
+    ).to_contain_text(re.compile(r"\|\s*Idle"), timeout=timeout_ms)
+
+
+def run_all_cells(page) -> None:
+    """Run menu > Run All Cells, as a person would."""
+    page.locator(".lm-MenuBar-itemLabel:text-is('Run')").click()
+    item = page.locator(".lm-Menu-item[data-command='runmenu:run-all']")
+    item.click()
+
+
+def wait_for_run_all_to_finish(page, panel, timeout_ms: int = KERNEL_TIMEOUT_MS) -> None:
+    """Wait until no code cell is queued or running (`[*]`) and the kernel is idle, twice
+    in a row a short moment apart (Run All queues every cell at once, so a gap between two
+    cells never looks finished)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    settled = 0
+    prompts = panel.locator(".jp-CodeCell .jp-InputArea-prompt")
+    status = page.locator("#jp-main-statusbar")
+    while time.monotonic() < deadline:
+        busy = any("*" in t for t in prompts.all_inner_texts())
+        idle = re.search(r"\|\s*Idle", status.inner_text() or "") is not None
+        settled = settled + 1 if (idle and not busy) else 0
+        if settled >= 2:
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(
+        f"Run All did not finish within {timeout_ms / 1000:.0f} s "
+        f"(cell prompts: {prompts.all_inner_texts()})"
+    )
+
+
+def error_outputs(panel) -> list[str]:
+    """Text of any traceback shown in the notebook's outputs."""
+    texts = panel.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    ).all_inner_texts()
+    return [t for t in texts if "Traceback" in t or re.search(r"\w+(Error|Exception)\b", t)]
