@@ -21,3 +21,40 @@ c.Execute.timeout = 60
 # Mark schemes sit in the read-only question cell of each written answer, so the trainer sees
 # them beside the answer in formgrader; nbgrader strips them from the trainee version.
 c.ClearMarkScheme.enforce_metadata = False
+
+# --- Grading that can be trusted (see src/safeguarding_course/grading/) -----------------------
+# A submission earns marks only through its answer cells. The notebook is rebuilt from the
+# released cells in the gradebook; answers are read as literal values, never run; only the
+# trainer's own setup and test cells run, without a kernel.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    GetGrades,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from safeguarding_course.grading.autograde import (  # noqa: E402
+    GradeLiteralAnswers,
+    RebuildFromGradebook,
+)
+
+c.Autograde.sanitize_preprocessors = [RebuildFromGradebook]
+c.Autograde.autograde_preprocessors = [
+    GradeLiteralAnswers,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+# Feedback shows each question, the answer, the marks and comments, but never hidden tests or
+# mark schemes, so an assessment can be used again with the next cohort.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    CSSHTMLHeaderPreprocessor,
+]

@@ -1,0 +1,140 @@
+"""Read a trainee's answer cell as data, never as code.
+
+Every auto-graded answer in the course is a literal: `answer_q1 = "B"`, `answer_q3 = {"A", "C"}`
+or `answer_q6 = 95` (plain arithmetic on numbers is allowed too). So the grader parses the cell
+with `ast` and evaluates only literal values. Anything else (a call, an import, a name, a loop,
+a shell escape) is refused with a reason in plain words, and nothing in the cell ever runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from dataclasses import dataclass, field
+
+MAX_SOURCE_CHARS = 5_000
+_ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+_SIGNS = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+class NotALiteral(ValueError):
+    """The cell holds something other than answers set to values."""
+
+
+@dataclass
+class ReadAnswers:
+    """What the grader read from one answer cell."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    problem: str | None = None
+    ignored: list[str] = field(default_factory=list)
+
+
+def declared_names(stub: str) -> list[str]:
+    """The answer names a question declares, from its released stub (`answer_q1 = None`)."""
+    try:
+        tree = ast.parse(stub)
+    except SyntaxError:
+        return []
+    return [
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    ]
+
+
+def _describe(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        name = ast.unparse(node.func) if hasattr(ast, "unparse") else "a function"
+        return f"it calls {name}(...)"
+    if isinstance(node, ast.Name):
+        return f"it uses the name {node.id} rather than a value (put text in quotes)"
+    if isinstance(node, ast.Attribute):
+        return f"it uses {ast.unparse(node)} rather than a value"
+    if isinstance(node, ast.BinOp):
+        return "it uses an operation the grader does not work out (only + - * / on numbers)"
+    return f"it contains {type(node).__name__.lower()} code rather than a value"
+
+
+def _value(node: ast.AST):
+    """The value of a literal, or plain arithmetic on numbers; anything else raises."""
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+        left, right = _value(node.left), _value(node.right)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right)):
+            raise NotALiteral("it does arithmetic on something that is not a number")
+        try:
+            result = _ARITHMETIC[type(node.op)](left, right)
+        except ZeroDivisionError:
+            raise NotALiteral("it divides by zero") from None
+        if isinstance(result, float) and not math.isfinite(result):
+            raise NotALiteral("its arithmetic does not give a finite number")
+        return result
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _SIGNS:
+        operand = _value(node.operand)
+        if not isinstance(operand, (int, float)) or isinstance(operand, bool):
+            raise NotALiteral("it puts a sign in front of something that is not a number")
+        return _SIGNS[type(node.op)](operand)
+    if isinstance(node, (ast.Constant, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.Constant, ast.expr_context)):
+                _value(child)  # nested containers, signed numbers; raises if not a literal
+        try:
+            return ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            raise NotALiteral("it is not a plain value the grader can read") from None
+    raise NotALiteral(_describe(node))
+
+
+def read_answers(source: str, allowed: list[str]) -> ReadAnswers:
+    """Read `name = value` lines for the `allowed` names. All or nothing: if any line is not
+    a plain assignment of a value, no answer in the cell counts, and `problem` says why."""
+    example = f'{allowed[0]} = "B"' if allowed else 'answer_q1 = "B"'
+    if len(source) > MAX_SOURCE_CHARS:
+        return ReadAnswers(
+            problem=f"the cell is too long ({len(source):,} characters) to be an answer"
+        )
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+        line = f" on line {error.lineno}" if getattr(error, "lineno", None) else ""
+        return ReadAnswers(
+            problem=f"Python could not read it{line}. Write your answer like: {example}"
+        )
+    result = ReadAnswers()
+    for statement in tree.body:
+        if not isinstance(statement, ast.Assign):
+            kind = type(statement).__name__.lower()
+            what = "an expression" if kind == "expr" else f"a {kind} statement"
+            return ReadAnswers(
+                problem=f"it contains {what}, not only answers set to values. "
+                f"Write your answer like: {example}"
+            )
+        names = [t.id for t in statement.targets if isinstance(t, ast.Name)]
+        if len(names) != len(statement.targets):
+            return ReadAnswers(
+                problem=f"it sets something other than a plain name. "
+                f"Write your answer like: {example}"
+            )
+        try:
+            value = _value(statement.value)
+        except NotALiteral as reason:
+            return ReadAnswers(
+                problem=f"{reason}. The grader reads values only, so write the "
+                f"value itself, like: {example}"
+            )
+        except RecursionError:
+            return ReadAnswers(problem="it is nested too deeply to be an answer")
+        for name in names:
+            if name in allowed:
+                result.values[name] = value
+            elif name not in result.ignored:
+                result.ignored.append(name)
+    return result
