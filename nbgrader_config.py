@@ -58,3 +58,7 @@ c.GenerateFeedback.preprocessors = [
     ClearMarkScheme,
     CSSHTMLHeaderPreprocessor,
 ]
+
+# `nbgrader export` writes a status column, so a submission that could not be graded shows as
+# "not graded" with its reason, never as a zero.
+c.ExportApp.plugin_class = "safeguarding_course.grading.export.StatusCsvExportPlugin"

@@ -1,0 +1,193 @@
+"""grade-cohort: autograde every submission of one or all assessments, on every core.
+
+Run it from the course folder (where nbgrader_config.py is):
+
+    grade-cohort 01_understanding_online_grooming
+    grade-cohort --all
+
+Each submission is checked first; one that cannot be graded is reported by name with the
+reason, left untouched and listed in not_graded.csv, and the rest of the cohort is graded
+anyway. Grading goes through nbgrader's own autograde (with the course's safe pipeline), one
+submission at a time per worker process, writing to the same gradebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .submissions import NotGraded, check_submission, update_register
+
+_API = None  # one nbgrader API per worker process
+
+
+@dataclass(frozen=True)
+class Outcome:
+    assignment: str
+    student_id: str
+    problem: str | None  # None when graded
+
+
+def _load_api(course_root: Path):
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_root)).load_config()
+    config.CourseDirectory.root = str(course_root)
+    return NbGraderAPI(config=config)
+
+
+def _init_worker(course_root: str) -> None:
+    global _API
+    # nbgrader 0.9 with SQLAlchemy 2 warns about its own session handling on every submission;
+    # the warning is harmless and would bury the report a trainer needs to read.
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    os.chdir(course_root)
+    _API = _load_api(Path(course_root))
+
+
+def _last_error(result: dict) -> str:
+    text = (result.get("error") or result.get("log") or "").strip().splitlines()
+    lines = [line for line in text if "ERROR" in line or "Error" in line] or text or ["unknown"]
+    return lines[-1].strip()[:300]
+
+
+def _grade_one(job: tuple[str, str]) -> Outcome:
+    assignment, student_id = job
+    for attempt in range(3):
+        result = _API.autograde(assignment, student_id, force=True, create=True)
+        if result.get("success"):
+            return Outcome(assignment, student_id, None)
+        if "database is locked" not in (result.get("error") or "") or attempt == 2:
+            break
+        time.sleep(0.5 * (attempt + 1))
+    return Outcome(assignment, student_id, f"nbgrader could not grade it: {_last_error(result)}")
+
+
+def _expected_notebooks(course_root: Path, assignment: str) -> list[str]:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}") as gb:
+        try:
+            found = gb.find_assignment(assignment)
+        except MissingEntry:
+            raise SystemExit(
+                f"grade-cohort: '{assignment}' is not in the gradebook. Run "
+                f"`nbgrader generate_assignment {assignment}` first."
+            ) from None
+        return sorted(f"{nb.name}.ipynb" for nb in found.notebooks)
+
+
+def _record_trainees(course_root: Path, student_ids: set[str]) -> None:
+    """Make sure trainees whose work could not be graded are in the gradebook, so that the
+    export lists them as "not graded" rather than leaving them out."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}") as gb:
+        for student_id in sorted(student_ids):
+            gb.update_or_create_student(student_id)
+
+
+def _assignments_with_submissions(course_root: Path) -> list[str]:
+    return sorted({p.name for p in (course_root / "submitted").glob("*/*") if p.is_dir()})
+
+
+def grade_cohort(
+    course_root: Path, assignments: list[str], workers: int | None = None, progress: bool = True
+) -> list[Outcome]:
+    """Grade every submission of `assignments`; return one outcome per submission."""
+    course_root = course_root.resolve()
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    outcomes: list[Outcome] = []
+    jobs: list[tuple[str, str]] = []
+    for assignment in assignments:
+        expected = _expected_notebooks(course_root, assignment)
+        for folder in sorted((course_root / "submitted").glob(f"*/{assignment}")):
+            student_id = folder.parent.name
+            problem = check_submission(folder, student_id, assignment, expected)
+            if problem:
+                outcomes.append(Outcome(assignment, student_id, problem.reason))
+            else:
+                jobs.append((assignment, student_id))
+
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    if jobs:
+        context = get_context("fork")
+        with context.Pool(workers, initializer=_init_worker, initargs=(str(course_root),)) as pool:
+            results = pool.imap_unordered(_grade_one, jobs)
+            for outcome in tqdm(
+                results, total=len(jobs), desc="Grading", unit="submission", disable=not progress
+            ):
+                outcomes.append(outcome)
+
+    _record_trainees(course_root, {o.student_id for o in outcomes if o.problem})
+    for assignment in assignments:
+        mine = [o for o in outcomes if o.assignment == assignment]
+        update_register(
+            course_root,
+            assignment,
+            graded={o.student_id for o in mine if o.problem is None},
+            not_graded=[
+                NotGraded(
+                    o.student_id,
+                    assignment,
+                    o.problem,
+                    str(course_root / "submitted" / o.student_id / assignment),
+                )
+                for o in mine
+                if o.problem
+            ],
+        )
+    return sorted(outcomes, key=lambda o: (o.assignment, o.student_id))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="grade-cohort", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "assignments", nargs="*", help="assessment ids, such as 01_understanding_online_grooming"
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="grade every assessment with submissions"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: one per core)"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    args = parser.parse_args(argv)
+
+    root = Path.cwd()
+    if not (root / "nbgrader_config.py").is_file():
+        parser.error("run grade-cohort from the course folder, where nbgrader_config.py is")
+    assignments = _assignments_with_submissions(root) if args.all else args.assignments
+    if not assignments:
+        parser.error("name an assessment, or use --all")
+
+    start = time.perf_counter()
+    outcomes = grade_cohort(root, assignments, args.workers, progress=not args.no_progress)
+    seconds = time.perf_counter() - start
+    for assignment in assignments:
+        mine = [o for o in outcomes if o.assignment == assignment]
+        failed = [o for o in mine if o.problem]
+        print(f"{assignment}: graded {len(mine) - len(failed)} of {len(mine)} submissions.")
+        for o in failed:
+            print(
+                f"  NOT GRADED {o.student_id}: {o.problem}. "
+                f"The files are kept as they were; fix them and run grade-cohort again."
+            )
+    print(
+        f"Done in {seconds:.1f} s. Submissions that could not be graded are listed in "
+        f"not_graded.csv and show as 'not graded' in `nbgrader export`."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
