@@ -14,6 +14,7 @@ import operator
 from dataclasses import dataclass, field
 
 MAX_SOURCE_CHARS = 5_000
+MAX_DEPTH = 8
 _ARITHMETIC = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -64,10 +65,12 @@ def _describe(node: ast.AST) -> str:
     return f"it contains {type(node).__name__.lower()} code rather than a value"
 
 
-def _value(node: ast.AST):
+def _value(node: ast.AST, depth: int = 0):
     """The value of a literal, or plain arithmetic on numbers; anything else raises."""
+    if depth > MAX_DEPTH:
+        raise NotALiteral("it is nested too deeply to be an answer")
     if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
-        left, right = _value(node.left), _value(node.right)
+        left, right = _value(node.left, depth + 1), _value(node.right, depth + 1)
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right)):
             raise NotALiteral("it does arithmetic on something that is not a number")
         try:
@@ -78,14 +81,16 @@ def _value(node: ast.AST):
             raise NotALiteral("its arithmetic does not give a finite number")
         return result
     if isinstance(node, ast.UnaryOp) and type(node.op) in _SIGNS:
-        operand = _value(node.operand)
+        operand = _value(node.operand, depth + 1)
         if not isinstance(operand, (int, float)) or isinstance(operand, bool):
             raise NotALiteral("it puts a sign in front of something that is not a number")
         return _SIGNS[type(node.op)](operand)
     if isinstance(node, (ast.Constant, ast.Set, ast.List, ast.Tuple, ast.Dict)):
         for child in ast.iter_child_nodes(node):
             if not isinstance(child, (ast.Constant, ast.expr_context)):
-                _value(child)  # nested containers, signed numbers; raises if not a literal
+                _value(
+                    child, depth + 1
+                )  # nested containers, signed numbers; raises if not a literal
         try:
             return ast.literal_eval(node)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
