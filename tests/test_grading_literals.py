@@ -83,3 +83,13 @@ def test_trusted_cells_report_like_a_kernel_but_errors_show_no_code():
     assert error["output_type"] == "error"
     assert error["traceback"] == ["AssertionError: Question 1 is not right."]
     assert 'answer == "A"' not in str(error)
+
+
+def test_a_written_answer_is_kept_as_text_but_cannot_act_in_a_browser():
+    from safeguarding_course.grading.autograde import inert_markdown
+
+    text = 'Fine **answer** <img src=x onerror="steal()"> [link](JavaScript:alert(1)) & more'
+    inert = inert_markdown(text)
+    assert "<" not in inert and ">" not in inert
+    assert "**answer**" in inert
+    assert "(JavaScript :alert(1))" in inert

@@ -22,6 +22,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -52,6 +53,13 @@ def _trusted_cells(resources) -> tuple[list[SourceCell], dict, set, set]:
         tasks = {c.name for c in notebook.task_cells}
         gb.db.expunge_all()
     return cells, points, solutions, tasks
+
+
+def inert_markdown(text: str) -> str:
+    """A written answer as the trainee typed it, but unable to act in a browser: raw HTML is
+    shown as text and `javascript:` links are broken, so formgrader and feedback are safe."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"(?i)(javascript)\s*:", r"\1 :", text)
 
 
 def _released_order(config, resources) -> list[str]:
@@ -113,6 +121,8 @@ class RebuildFromGradebook(NbGraderPreprocessor):
                 if name in solutions
                 else source_cell.source
             )
+            if name in solutions and name in submitted_answers and source_cell.cell_type != "code":
+                text = inert_markdown(text)
             make = new_code_cell if source_cell.cell_type == "code" else new_markdown_cell
             cell = make(text, metadata={"nbgrader": meta})
             if name in solutions and source_cell.cell_type == "code":
