@@ -9,19 +9,14 @@ from pathlib import Path
 import pytest
 
 from safeguarding_course import content
-from safeguarding_course.content import DATA_DIR, ContentError, UnverifiedFactError, load_content
-
-SOURCED_KINDS = (
-    "routes",
-    "indicators",
-    "vulnerability_factors",
-    "tactics",
-    "models",
-    "datasets",
-    "facts",
-    "self_checks",
-    "vignettes",
+from safeguarding_course.content import (
+    DATA_DIR,
+    SOURCED_KINDS,
+    ContentError,
+    UnverifiedFactError,
+    load_content,
 )
+
 MAX_AGE_DAYS = 365
 
 
@@ -36,7 +31,8 @@ def data_copy(tmp_path: Path) -> Path:
 def test_the_course_content_loads_and_has_every_kind_of_item():
     data = load_content()
     for kind in ("sources", *SOURCED_KINDS):
-        assert getattr(data, kind), f"no {kind} in the content data"
+        if kind != "scenarios":  # scenarios arrive with the case-scenario module
+            assert getattr(data, kind), f"no {kind} in the content data"
 
 
 def test_every_item_cites_at_least_one_known_dated_source():
@@ -44,7 +40,7 @@ def test_every_item_cites_at_least_one_known_dated_source():
     for kind in SOURCED_KINDS:
         for item in getattr(data, kind).values():
             assert item.sources, f"{kind} '{item.id}' cites no source"
-            for source_id in item.sources:
+            for source_id in item.all_sources():
                 source = data.sources[source_id]
                 assert source.url.startswith(("https://", "http://"))
                 assert isinstance(source.checked, dt.date)
@@ -52,7 +48,9 @@ def test_every_item_cites_at_least_one_known_dated_source():
 
 def test_every_source_is_cited_by_something():
     data = load_content()
-    cited = {s for kind in SOURCED_KINDS for i in getattr(data, kind).values() for s in i.sources}
+    cited = {
+        s for kind in SOURCED_KINDS for i in getattr(data, kind).values() for s in i.all_sources()
+    }
     assert set(data.sources) - cited == set(), "sources listed but never cited"
 
 
@@ -158,8 +156,8 @@ def test_invalid_yaml_is_reported_with_the_file_name(data_copy: Path):
 
 
 def test_a_file_that_is_not_utf8_is_reported(data_copy: Path):
-    (data_copy / "figures.yaml").write_bytes("- id: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(ContentError, match=r"figures.yaml: not UTF-8"):
+    (data_copy / "datasets.yaml").write_bytes("- id: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ContentError, match=r"datasets.yaml: not UTF-8"):
         load_content(data_copy)
 
 
@@ -189,4 +187,74 @@ def test_a_vignette_not_marked_fictional_is_refused(data_copy: Path):
     path = data_copy / "vignettes.yaml"
     path.write_text(path.read_text().replace("synthetic: true", "synthetic: false", 1))
     with pytest.raises(ContentError, match=r"vignettes.yaml: item '\w+': synthetic"):
+        load_content(data_copy)
+
+
+SCENARIO = """
+- id: test_case
+  module: "06"
+  synthetic: true
+  title: A test case
+  summary: A tiny case used by the tests.
+  start: first
+  sources: [nspcc_report_abuse]
+  nodes:
+    first:
+      text: What do you do?
+      choices:
+        - {label: Tell my supervisor, next: good_end, feedback: Right., quality: best, sources: [sefton_lscb_duty_to_refer]}
+        - {label: Wait, next: second, feedback: Risky., quality: unsafe, sources: [nspcc_report_abuse]}
+    second:
+      text: Still worried?
+      choices:
+        - {label: Tell my supervisor now, next: good_end, feedback: Better late., quality: acceptable, sources: [nspcc_report_abuse]}
+    good_end:
+      ending: You shared the concern.
+      text: The end.
+"""
+
+
+def write_scenario(data_copy: Path, text: str) -> None:
+    (data_copy / "scenarios").mkdir(exist_ok=True)
+    (data_copy / "scenarios" / "test_case.yaml").write_text(text)
+
+
+def test_a_well_formed_scenario_in_its_own_file_loads(data_copy: Path):
+    write_scenario(data_copy, SCENARIO)
+    case = load_content(data_copy).scenarios["test_case"]
+    assert case.decision_points() == ["first", "second"]
+    assert case.endings() == ["good_end"]
+    assert "sefton_lscb_duty_to_refer" in case.all_sources()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("next: second", "next: nowhere"), "leads to unknown node 'nowhere'"),
+        (
+            ("next: good_end, feedback: Better late.", "next: first, feedback: Better late."),
+            "loops back to node 'first'",
+        ),
+        (("start: first", "start: second"), "cannot be reached from the start"),
+        (("      ending: You shared the concern.\n", ""), "either choices or an ending"),
+        (("synthetic: true", "synthetic: false"), "synthetic"),
+        (("sources: [sefton_lscb_duty_to_refer]", "sources: [made_up]"), "cites source 'made_up'"),
+    ],
+)
+def test_a_broken_scenario_is_refused_naming_its_file(data_copy: Path, change, message):
+    write_scenario(data_copy, SCENARIO.replace(*change))
+    with pytest.raises(ContentError) as error:
+        load_content(data_copy)
+    assert "test_case.yaml" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_an_id_used_in_two_files_of_one_kind_is_refused(data_copy: Path):
+    (data_copy / "facts").mkdir()
+    (data_copy / "facts" / "extra.yaml").write_text(
+        "- id: any_child\n  statement: Again.\n  status: primary\n  sources: [nspcc_report_abuse]\n"
+    )
+    with pytest.raises(
+        ContentError, match=r"extra.yaml: item 'any_child': id is also used in .*facts.yaml"
+    ):
         load_content(data_copy)

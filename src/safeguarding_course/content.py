@@ -36,6 +36,10 @@ class _Sourced(_Item):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     sources: tuple[str, ...] = Field(min_length=1)
 
+    def all_sources(self) -> set[str]:
+        """Every source id the item cites, including those of its parts."""
+        return set(self.sources)
+
 
 class Source(_Item):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
@@ -177,6 +181,109 @@ class Vignette(_Sourced):
         return sorted([p.indicator for p in self.present] + [a.indicator for a in self.absent])
 
 
+class Choice(_Item):
+    label: str
+    next: str
+    feedback: str
+    quality: Literal["best", "acceptable", "unsafe"]
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class ScenarioNode(_Item):
+    text: str
+    choices: tuple[Choice, ...] = ()
+    ending: str | None = None
+
+    @model_validator(mode="after")
+    def _choices_or_ending(self) -> ScenarioNode:
+        if bool(self.choices) == bool(self.ending):
+            raise ValueError("a node has either choices or an ending summary, not both or neither")
+        return self
+
+
+class Scenario(_Sourced):
+    """A branching case: nodes with choices leading to other nodes, ending in outcomes."""
+
+    module: str
+    synthetic: Literal[True]
+    title: str
+    summary: str
+    nation: Literal["England", "Wales", "Scotland", "Northern Ireland"] = "England"
+    start: str
+    nodes: dict[str, ScenarioNode] = Field(min_length=2)
+
+    def all_sources(self) -> set[str]:
+        return set(self.sources) | {
+            s for node in self.nodes.values() for c in node.choices for s in c.sources
+        }
+
+    def decision_points(self) -> list[str]:
+        return [name for name, node in self.nodes.items() if node.choices]
+
+    def endings(self) -> list[str]:
+        return [name for name, node in self.nodes.items() if node.ending]
+
+    @model_validator(mode="after")
+    def _a_graph_where_every_path_ends(self) -> Scenario:
+        if self.start not in self.nodes:
+            raise ValueError(f"start node '{self.start}' is not among the nodes")
+        for name, node in self.nodes.items():
+            for choice in node.choices:
+                if choice.next not in self.nodes:
+                    raise ValueError(f"node '{name}': choice leads to unknown node '{choice.next}'")
+        reached, stack = set(), [self.start]
+        while stack:
+            name = stack.pop()
+            if name not in reached:
+                reached.add(name)
+                stack.extend(c.next for c in self.nodes[name].choices)
+        unreachable = sorted(set(self.nodes) - reached)
+        if unreachable:
+            raise ValueError(f"nodes cannot be reached from the start: {unreachable}")
+        visiting, done = set(), set()
+
+        def walk(name: str) -> None:  # every path must end: no loops
+            if name in done:
+                return
+            if name in visiting:
+                raise ValueError(f"a path loops back to node '{name}' and never ends")
+            visiting.add(name)
+            for choice in self.nodes[name].choices:
+                walk(choice.next)
+            visiting.discard(name)
+            done.add(name)
+
+        walk(self.start)
+        return self
+
+
+class GlossaryTerm(_Sourced):
+    term: str
+    definition: str
+
+
+class ConfidenceStatement(_Sourced):
+    """A statement a learner rates their confidence in, before and after the course."""
+
+    text: str
+
+
+SOURCED_KINDS = (
+    "routes",
+    "indicators",
+    "vulnerability_factors",
+    "tactics",
+    "models",
+    "datasets",
+    "facts",
+    "self_checks",
+    "vignettes",
+    "scenarios",
+    "glossary",
+    "confidence_statements",
+)
+
+
 class Content(_Item):
     """All content data, indexed by id."""
 
@@ -190,6 +297,9 @@ class Content(_Item):
     facts: dict[str, Fact]
     self_checks: dict[str, SelfCheck]
     vignettes: dict[str, Vignette]
+    scenarios: dict[str, Scenario]
+    glossary: dict[str, GlossaryTerm]
+    confidence_statements: dict[str, ConfidenceStatement]
 
 
 # -- loading --------------------------------------------------------------------------------
@@ -238,91 +348,78 @@ def _section(path: Path, raw, key: str):
     return raw[key]
 
 
-def _check_references(content: Content, files: dict[str, Path], route_files: dict[str, Path]):
-    """Every source id and indicator id that an item names must exist."""
-    kinds = {
-        "routes": content.routes,
-        "indicators": content.indicators,
-        "vulnerability_factors": content.vulnerability_factors,
-        "tactics": content.tactics,
-        "models": content.models,
-        "datasets": content.datasets,
-        "facts": content.facts,
-        "self_checks": content.self_checks,
-        "vignettes": content.vignettes,
-    }
-    for kind, items in kinds.items():
-        for item in items.values():
-            for source_id in item.sources:
+def _load_kind(
+    data_dir: Path, name: str, model: type[BaseModel], origin: dict, section: str | None = None
+) -> dict[str, BaseModel]:
+    """Items of one kind, from `name.yaml` and/or every `name/*.yaml` (so each module's
+    author can keep their own file). Ids must be unique across all of them."""
+    paths = [data_dir / f"{name}.yaml"] if (data_dir / f"{name}.yaml").is_file() else []
+    paths += sorted((data_dir / name).glob("*.yaml")) if (data_dir / name).is_dir() else []
+    if not paths:
+        raise ContentError(
+            f"{data_dir / name}.yaml: file is missing (or add files in {data_dir / name}/)"
+        )
+    items: dict[str, BaseModel] = {}
+    for path in paths:
+        raw = _read_yaml(path)
+        if section is not None:
+            raw = _section(path, raw, section)
+        for item_id, item in _parse_items(path, raw, model).items():
+            if item_id in items:
+                first = origin[(section or name, item_id)]
+                raise ContentError(f"{path}: item '{item_id}': id is also used in {first}")
+            items[item_id] = item
+            origin[(section or name, item_id)] = path
+    return items
+
+
+def _check_references(content: Content, origin: dict) -> None:
+    """Every source id, indicator id and scenario node that an item names must exist."""
+    sources_file = next(iter(p for (kind, _), p in origin.items() if kind == "sources"))
+    for kind in SOURCED_KINDS:
+        for item in getattr(content, kind).values():
+            for source_id in item.all_sources():
                 if source_id not in content.sources:
-                    path = route_files[item.id] if kind == "routes" else files[kind]
                     raise ContentError(
-                        f"{path}: item '{item.id}' cites source '{source_id}', "
-                        f"which is not in {files['sources']}"
+                        f"{origin[(kind, item.id)]}: item '{item.id}' cites source '{source_id}', "
+                        f"which is not in {sources_file.parent}/sources"
                     )
     for vignette in content.vignettes.values():
         for indicator_id in vignette.offered():
             if indicator_id not in content.indicators:
                 raise ContentError(
-                    f"{files['vignettes']}: item '{vignette.id}' names indicator "
-                    f"'{indicator_id}', which is not in {files['indicators']}"
+                    f"{origin[('vignettes', vignette.id)]}: item '{vignette.id}' names indicator "
+                    f"'{indicator_id}', which is not in the indicators"
                 )
         if len(set(vignette.offered())) != len(vignette.offered()):
-            raise ContentError(
-                f"{files['vignettes']}: item '{vignette.id}' lists an indicator twice"
-            )
+            where = origin[("vignettes", vignette.id)]
+            raise ContentError(f"{where}: item '{vignette.id}' lists an indicator twice")
 
 
 def load_content(data_dir: Path | str = DATA_DIR) -> Content:
     """Read and validate every content file under `data_dir`."""
     data_dir = Path(data_dir)
-    files = {
-        "sources": data_dir / "sources.yaml",
-        "indicators": data_dir / "indicators.yaml",
-        "models": data_dir / "models.yaml",
-        "datasets": data_dir / "figures.yaml",
-        "facts": data_dir / "facts.yaml",
-        "self_checks": data_dir / "self_checks.yaml",
-        "vignettes": data_dir / "vignettes.yaml",
-    }
-    route_files = sorted((data_dir / "routes").glob("*.yaml"))
-    if not route_files:
-        raise ContentError(f"{data_dir / 'routes'}: no route files (*.yaml) found")
-
-    routes: dict[str, Route] = {}
-    file_of_route: dict[str, Path] = {}
-    for path in route_files:
-        for route_id, route in _parse_items(path, _read_yaml(path), Route).items():
-            if route_id in routes:
-                raise ContentError(f"{path}: item '{route_id}': id is used in another route file")
-            routes[route_id] = route
-            file_of_route[route_id] = path
-
-    indicators_raw = _read_yaml(files["indicators"])
-    files["vulnerability_factors"] = files["tactics"] = files["indicators"]
+    origin: dict[tuple[str, str], Path] = {}
     content = Content(
-        sources=_parse_items(files["sources"], _read_yaml(files["sources"]), Source),
-        routes=routes,
-        indicators=_parse_items(
-            files["indicators"],
-            _section(files["indicators"], indicators_raw, "indicators"),
-            Indicator,
+        sources=_load_kind(data_dir, "sources", Source, origin),
+        routes=_load_kind(data_dir, "routes", Route, origin),
+        indicators=_load_kind(data_dir, "indicators", Indicator, origin, "indicators"),
+        vulnerability_factors=_load_kind(
+            data_dir, "indicators", NamedItem, origin, "vulnerability_factors"
         ),
-        vulnerability_factors=_parse_items(
-            files["indicators"],
-            _section(files["indicators"], indicators_raw, "vulnerability_factors"),
-            NamedItem,
+        tactics=_load_kind(data_dir, "indicators", NamedItem, origin, "tactics"),
+        models=_load_kind(data_dir, "models", GroomingModel, origin),
+        datasets=_load_kind(data_dir, "datasets", Dataset, origin),
+        facts=_load_kind(data_dir, "facts", Fact, origin),
+        self_checks=_load_kind(data_dir, "self_checks", SelfCheck, origin),
+        vignettes=_load_kind(data_dir, "vignettes", Vignette, origin),
+        scenarios=_load_kind(data_dir, "scenarios", Scenario, origin),
+        glossary=_load_kind(data_dir, "glossary", GlossaryTerm, origin),
+        confidence_statements=_load_kind(
+            data_dir, "confidence_statements", ConfidenceStatement, origin
         ),
-        tactics=_parse_items(
-            files["indicators"], _section(files["indicators"], indicators_raw, "tactics"), NamedItem
-        ),
-        models=_parse_items(files["models"], _read_yaml(files["models"]), GroomingModel),
-        datasets=_parse_items(files["datasets"], _read_yaml(files["datasets"]), Dataset),
-        facts=_parse_items(files["facts"], _read_yaml(files["facts"]), Fact),
-        self_checks=_parse_items(files["self_checks"], _read_yaml(files["self_checks"]), SelfCheck),
-        vignettes=_parse_items(files["vignettes"], _read_yaml(files["vignettes"]), Vignette),
     )
-    _check_references(content, files, file_of_route)
+    _check_references(content, origin)
     return content
 
 
@@ -371,6 +468,14 @@ def self_check(check_id: str) -> SelfCheck:
 
 def vignette(vignette_id: str) -> Vignette:
     return _get("vignettes", vignette_id)
+
+
+def scenario(scenario_id: str) -> Scenario:
+    return _get("scenarios", scenario_id)
+
+
+def glossary_term(term_id: str) -> GlossaryTerm:
+    return _get("glossary", term_id)
 
 
 def fact(fact_id: str) -> Fact:
