@@ -250,7 +250,7 @@ def test_a_broken_scenario_is_refused_naming_its_file(data_copy: Path, change, m
 
 
 def test_an_id_used_in_two_files_of_one_kind_is_refused(data_copy: Path):
-    (data_copy / "facts").mkdir()
+    (data_copy / "facts").mkdir(exist_ok=True)
     (data_copy / "facts" / "extra.yaml").write_text(
         "- id: any_child\n  statement: Again.\n  status: primary\n  sources: [nspcc_report_abuse]\n"
     )
