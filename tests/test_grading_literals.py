@@ -36,7 +36,7 @@ def test_literal_values_and_plain_arithmetic_are_read(source, value):
     [
         ("answer_q1 = round(94.8)", "it calls round(...)"),
         ('answer_q1 = open("/etc/passwd").read()', "it calls open"),
-        ("import os\nanswer_q1 = 'B'", "a import statement"),
+        ("import os\nanswer_q1 = 'B'", "an import statement"),
         ("!touch /tmp/x\nanswer_q1 = 'B'", "Python could not read it"),
         ("%%capture\nanswer_q1 = 'B'", "Python could not read it"),
         ("answer_q1 = B", "uses the name B rather than a value (put text in quotes)"),

@@ -22,7 +22,6 @@ import contextlib
 import io
 import json
 import os
-import re
 import warnings
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 from nbgrader.api import Gradebook, SourceCell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from .literal_answers import declared_names, read_answers
+from .literal_answers import declared_names, example_from_stub, read_answers
 
 NOTE_ADDED_CELLS = (
     "**Note from the grader:** this submission had {count} cell(s) that are not part of the "
@@ -57,9 +56,10 @@ def _trusted_cells(resources) -> tuple[list[SourceCell], dict, set, set]:
 
 def inert_markdown(text: str) -> str:
     """A written answer as the trainee typed it, but unable to act in a browser: raw HTML is
-    shown as text and `javascript:` links are broken, so formgrader and feedback are safe."""
+    shown as text and no link or image can form, so formgrader and feedback are safe."""
+    text = text.replace("\\", "\\\\")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"(?i)(javascript)\s*:", r"\1 :", text)
+    return text.replace("[", "\\[").replace("]", "\\]")  # no link or image can form
 
 
 def _released_order(config, resources) -> list[str]:
@@ -94,6 +94,8 @@ class RebuildFromGradebook(NbGraderPreprocessor):
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})
             grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            if not isinstance(grade_id, str):
+                grade_id = None  # tampered metadata: treat the cell as unknown
             if grade_id in solutions and grade_id not in submitted_answers:
                 source = cell.get("source", "")
                 submitted_answers[grade_id] = (
@@ -132,6 +134,10 @@ class RebuildFromGradebook(NbGraderPreprocessor):
             rebuilt.append(new_markdown_cell(NOTE_ADDED_CELLS.format(count=unknown)))
         nb.cells = rebuilt
         return nb, resources
+
+
+class TrainerCellError(RuntimeError):
+    """A cell the trainer wrote (not the trainee's answer) failed, so no fair grade exists."""
 
 
 def _error_output(error: BaseException):
@@ -181,7 +187,8 @@ class GradeLiteralAnswers(NbGraderPreprocessor):
             cell.execution_count = None
             if meta.get("solution"):
                 stub = meta.pop("stub", "")
-                answers = read_answers(cell.source, declared_names(stub))
+                names = declared_names(stub)
+                answers = read_answers(cell.source, names, example_from_stub(stub, names))
                 if answers.problem:
                     cell.outputs = [
                         new_output(
@@ -204,6 +211,13 @@ class GradeLiteralAnswers(NbGraderPreprocessor):
             else:
                 cell.outputs = run_trusted(cell.source, namespace)
                 if not meta.get("grade"):
-                    # setup and chart cells only prepare the tests; their output is not needed
-                    cell.outputs = [o for o in cell.outputs if o.output_type == "error"]
+                    failed = [o for o in cell.outputs if o.output_type == "error"]
+                    if failed:
+                        # the trainer's own cell failed: grading would be unfair, so stop and
+                        # let the submission be reported as not graded
+                        raise TrainerCellError(
+                            f"the assessment's own cell '{meta.get('grade_id')}' failed: "
+                            f"{failed[0].ename}: {failed[0].evalue}"
+                        )
+                    cell.outputs = []  # setup and chart cells only prepare the tests
         return nb, resources

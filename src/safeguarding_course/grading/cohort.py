@@ -55,9 +55,15 @@ def _init_worker(course_root: str) -> None:
 
 
 def _last_error(result: dict) -> str:
-    text = (result.get("error") or result.get("log") or "").strip().splitlines()
-    lines = [line for line in text if "ERROR" in line or "Error" in line] or text or ["unknown"]
-    return lines[-1].strip()[:300]
+    """The most specific line of nbgrader's error output (not its generic closing advice)."""
+    text = "\n".join(filter(None, (result.get("log"), result.get("error")))).splitlines()
+    generic = ("see the above traceback", "There was an error processing")
+    lines = [
+        line.strip()
+        for line in text
+        if ("ERROR" in line or "Error" in line) and not any(g in line for g in generic)
+    ]
+    return (lines[-1] if lines else (text[-1].strip() if text else "unknown"))[:300]
 
 
 def _grade_one(job: tuple[str, str]) -> Outcome:
@@ -112,7 +118,15 @@ def grade_cohort(
         expected = _expected_notebooks(course_root, assignment)
         for folder in sorted((course_root / "submitted").glob(f"*/{assignment}")):
             student_id = folder.parent.name
-            problem = check_submission(folder, student_id, assignment, expected)
+            try:
+                problem = check_submission(folder, student_id, assignment, expected)
+            except Exception as error:  # one odd submission must not stop the cohort
+                problem = NotGraded(
+                    student_id,
+                    assignment,
+                    f"it could not be checked ({type(error).__name__})",
+                    str(folder),
+                )
             if problem:
                 outcomes.append(Outcome(assignment, student_id, problem.reason))
             else:

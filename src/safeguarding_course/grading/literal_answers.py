@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from dataclasses import dataclass, field
 
 MAX_SOURCE_CHARS = 5_000
@@ -98,10 +99,18 @@ def _value(node: ast.AST, depth: int = 0):
     raise NotALiteral(_describe(node))
 
 
-def read_answers(source: str, allowed: list[str]) -> ReadAnswers:
+def example_from_stub(stub: str, names: list[str]) -> str:
+    """`answer_q3 = {"A", "B"}` from a stub whose comment says 'for example {"A", "B"}'."""
+    name = names[0] if names else "answer_q1"
+    found = re.search(r"for example:?\s*(.+?)\s*$", stub, re.M)
+    value = found.group(1) if found else '"B"'
+    return value if value.startswith(f"{name} =") else f"{name} = {value}"
+
+
+def read_answers(source: str, allowed: list[str], example: str | None = None) -> ReadAnswers:
     """Read `name = value` lines for the `allowed` names. All or nothing: if any line is not
     a plain assignment of a value, no answer in the cell counts, and `problem` says why."""
-    example = f'{allowed[0]} = "B"' if allowed else 'answer_q1 = "B"'
+    example = example or (f'{allowed[0]} = "B"' if allowed else 'answer_q1 = "B"')
     if len(source) > MAX_SOURCE_CHARS:
         return ReadAnswers(
             problem=f"the cell is too long ({len(source):,} characters) to be an answer"
@@ -116,8 +125,9 @@ def read_answers(source: str, allowed: list[str]) -> ReadAnswers:
     result = ReadAnswers()
     for statement in tree.body:
         if not isinstance(statement, ast.Assign):
-            kind = type(statement).__name__.lower()
-            what = "an expression" if kind == "expr" else f"a {kind} statement"
+            kind = type(statement).__name__.lower().replace("importfrom", "import")
+            article = "an" if kind[0] in "aeiou" else "a"
+            what = "an expression" if kind == "expr" else f"{article} {kind} statement"
             return ReadAnswers(
                 problem=f"it contains {what}, not only answers set to values. "
                 f"Write your answer like: {example}"

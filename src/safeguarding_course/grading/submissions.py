@@ -46,9 +46,16 @@ def notebook_problem(path: Path) -> str | None:
             f"the file is not valid notebook JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg}); it may have been edited outside Jupyter or cut short"
         )
+    except (RecursionError, ValueError, MemoryError) as error:
+        return f"the file is JSON that cannot be read safely ({type(error).__name__})"
     try:
-        nbformat.validate(nbformat.from_dict(data))
-    except (nbformat.ValidationError, KeyError, TypeError, AttributeError) as error:
+        notebook = nbformat.from_dict(data)
+        if notebook.get("nbformat") != 4:
+            return (
+                f"the file is not a version 4 notebook (nbformat is {notebook.get('nbformat')!r})"
+            )
+        nbformat.validate(notebook)
+    except Exception as error:  # any way a file can fail to be a notebook is a reason, not a crash
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else "invalid"
         return f"the file is JSON but not a valid notebook ({first_line[:160]})"
     return None
