@@ -127,6 +127,8 @@ class JupyterLabServer:
             "JUPYTERLAB_SETTINGS_DIR": str(self.tmp / "config" / "user-settings"),
             "PATH": venv_bin + os.pathsep + os.environ.get("PATH", ""),
             "PYTHONUNBUFFERED": "1",
+            # the learner's progress, saved by the widgets, stays in the temporary folder
+            "SAFEGUARDING_COURSE_HOME": str(self.tmp / "learner_home"),
         }
         env.pop("JUPYTER_TOKEN", None)
 

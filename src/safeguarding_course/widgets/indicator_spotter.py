@@ -9,8 +9,10 @@ import ipywidgets as w
 
 from .. import content
 from ..content import Vignette
+from ..progress import record_check_result
 from ..scoring import compare_selection
 from ._feedback import feedback_html, html_to_text
+from .progress import progress_note_html
 
 
 class IndicatorSpotter(w.VBox):
@@ -39,9 +41,10 @@ class IndicatorSpotter(w.VBox):
             layout=w.Layout(width="auto"),
         )
         self.feedback = w.HTML(value="")
+        self.progress_note = w.HTML(value="")  # only if the answer could not be saved
         self.check_button.on_click(lambda _button: self.check())
         group = w.VBox(list(self.boxes.values()))
-        super().__init__([account, group, self.check_button, self.feedback])
+        super().__init__([account, group, self.check_button, self.feedback, self.progress_note])
         self.add_class("sc-indicator-spotter")
 
     @property
@@ -74,6 +77,11 @@ class IndicatorSpotter(w.VBox):
         )
         verdict = "All correct." if result.all_right else "Some signs to look at again."
         self.feedback.value = feedback_html(verdict, lines, self.vignette.sources)
+        self.progress_note.value = progress_note_html(
+            record_check_result(
+                self.vignette.id, result.all_right, kind="spotter", module=self.vignette.module
+            )
+        )
         return result.all_right
 
 

@@ -9,8 +9,19 @@ import ipywidgets as w
 
 from .. import content
 from ..content import SelfCheck
+from ..progress import record_check_result
 from ..scoring import compare_selection
 from ._feedback import feedback_html, html_to_text
+from .progress import progress_note_html
+
+
+# ipywidgets gives radio labels one fixed-height line, so a long option overlaps the next one
+# and cannot be clicked on a narrow screen; let option labels wrap instead.
+WRAP_LONG_OPTIONS = (
+    "<style>.sc-self-check .widget-radio-box label, .sc-self-check .widget-checkbox label "
+    "{white-space: normal !important; height: auto !important; line-height: 1.35 !important; "
+    "margin-bottom: 0.35em !important;}</style>"
+)
 
 
 class SelfCheckWidget(w.VBox):
@@ -41,8 +52,18 @@ class SelfCheckWidget(w.VBox):
             description="Check my answer", tooltip="Check my answer", layout=w.Layout(width="auto")
         )
         self.feedback = w.HTML(value="")
+        self.progress_note = w.HTML(value="")  # only if the answer could not be saved
         self.check_button.on_click(lambda _button: self.check())
-        super().__init__([self.prompt, choice_box, self.check_button, self.feedback])
+        super().__init__(
+            [
+                w.HTML(WRAP_LONG_OPTIONS),
+                self.prompt,
+                choice_box,
+                self.check_button,
+                self.feedback,
+                self.progress_note,
+            ]
+        )
         self.add_class("sc-self-check")
 
     @property
@@ -81,6 +102,9 @@ class SelfCheckWidget(w.VBox):
             verdict = "Not quite."
             details = [f"The best answer is {q.correct[0]}."]
         self.feedback.value = feedback_html(verdict, [*details, q.explanation], q.sources)
+        self.progress_note.value = progress_note_html(
+            record_check_result(q.id, result.all_right, kind="self_check", module=q.module)
+        )
         return result.all_right
 
 
