@@ -70,6 +70,13 @@ class Route(_Sourced):
     contact: tuple[Contact, ...] = Field(min_length=1)
     timescale: str | None = None
     notes: tuple[str, ...] = ()
+    # Glossary ids of the nation's own terms that go with this route (IRD, Gateway...);
+    # `routing.load_route_finder` checks that each one is in the glossary.
+    terms: tuple[str, ...] = ()
+
+    def applies_in(self, nation: str) -> bool:
+        """Whether the service works in this nation (UK-wide services work in all four)."""
+        return self.coverage in ("UK", nation)
 
 
 class Indicator(_Sourced):
