@@ -1,0 +1,246 @@
+"""The scenario player: work through a fictional branching case, one decision at a time.
+
+Each choice gets feedback straight away: its quality in words ("Good practice",
+"Acceptable, but...", "Unsafe"), the practice reason, and the sources with the date each was
+checked. At an ending the player shows what happened, the ending's summary (what went well,
+what to do differently) and the learner's path, each decision with its quality.
+
+Scenario text never types a phone number: it writes `{{route_id}}` and the player shows the
+number from the routes data, so a number changed there is changed everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+import ipywidgets as w
+
+from .. import content
+from ..content import Choice, Scenario, ScenarioNode
+from ._feedback import feedback_html, html_to_text
+
+VERDICTS = {
+    "best": "Good practice.",
+    "acceptable": "Acceptable, but there is a better step.",
+    "unsafe": "Unsafe.",
+}
+"""The quality of a choice, said in words (never colour alone)."""
+
+SHORT_VERDICTS = {
+    "best": "Good practice",
+    "acceptable": "Acceptable, but not the best step",
+    "unsafe": "Unsafe",
+}
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+)\s*\}\}")
+
+# Long choice labels wrap inside their buttons instead of being cut off.
+_STYLE = (
+    "<style>.sc-scenario .sc-choice{white-space:normal;height:auto;min-height:2.4em;"
+    "text-align:left;line-height:1.4;padding:0.4em 0.8em;}</style>"
+)
+
+
+def fill_routes(text: str) -> str:
+    """Replace each `{{route_id}}` with that route's first contact (a phone number)."""
+    return _PLACEHOLDER.sub(lambda m: content.route(m.group(1)).contact[0].value, text)
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{escape(part.strip())}</p>" for part in text.split("\n\n") if part.strip())
+
+
+@dataclass(frozen=True)
+class Step:
+    """One decision on the learner's path: where they were and what they chose."""
+
+    node_id: str
+    choice: Choice
+
+    @property
+    def label(self) -> str:
+        return fill_routes(self.choice.label)
+
+    @property
+    def quality(self) -> str:
+        return self.choice.quality
+
+
+class ScenarioPlayer(w.VBox):
+    """A branching case: the current situation, one button per choice, feedback on the choice
+    just made, the path so far, and a Start again button."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.header = w.HTML(
+            value=(
+                f"{_STYLE}<p><strong>{escape(scenario.title)}</strong> "
+                f"(a fictional case, set in {escape(scenario.nation)})</p>"
+                f"<p>{escape(scenario.summary)}</p>"
+                "<p>Read each situation and choose what you would do. After each choice you "
+                "see feedback on it. There is no score: try again to explore other routes.</p>"
+            )
+        )
+        self.feedback = w.HTML(value="")
+        self.situation = w.HTML(value="")
+        self.choices_box = w.VBox([])
+        self.summary = w.HTML(value="")
+        self.history = w.HTML(value="")
+        self.restart_button = w.Button(
+            description="Start again",
+            tooltip="Start this case again from the beginning",
+            layout=w.Layout(width="auto"),
+        )
+        self.restart_button.on_click(lambda _button: self.restart())
+        self.choice_buttons: list[w.Button] = []
+        self.node_id = scenario.start
+        self._path: list[Step] = []
+        super().__init__(
+            [
+                self.header,
+                self.feedback,
+                self.situation,
+                self.choices_box,
+                self.summary,
+                self.history,
+                self.restart_button,
+            ]
+        )
+        self.add_class("sc-scenario")
+        self._show_node()
+
+    # -- what a test (or a screen reader) reads ---------------------------------------------
+
+    @property
+    def path(self) -> tuple[Step, ...]:
+        """The decisions made so far, in order."""
+        return tuple(self._path)
+
+    @property
+    def node(self) -> ScenarioNode:
+        """The situation the learner is in now."""
+        return self.scenario.nodes[self.node_id]
+
+    @property
+    def at_ending(self) -> bool:
+        return bool(self.node.ending)
+
+    @property
+    def situation_text(self) -> str:
+        return html_to_text(self.situation.value)
+
+    @property
+    def feedback_text(self) -> str:
+        return html_to_text(self.feedback.value)
+
+    @property
+    def summary_text(self) -> str:
+        return html_to_text(self.summary.value)
+
+    @property
+    def history_text(self) -> str:
+        return html_to_text(self.history.value)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def choose(self, index: int) -> None:
+        """Make choice `index` at the current node: show its feedback and move on."""
+        if self.at_ending:
+            return
+        choice = self.node.choices[index]
+        self._path.append(Step(self.node_id, choice))
+        self.feedback.value = feedback_html(
+            VERDICTS[choice.quality],
+            [f"You chose: {fill_routes(choice.label)}", fill_routes(choice.feedback)],
+            choice.sources,
+        )
+        self.node_id = choice.next
+        self._show_node()
+        # keep keyboard users in place: focus the first new choice, or Start again at the end
+        (self.choice_buttons[0] if self.choice_buttons else self.restart_button).focus()
+
+    def restart(self) -> None:
+        """Go back to the start, with no feedback and an empty path."""
+        self._path.clear()
+        self.node_id = self.scenario.start
+        self.feedback.value = ""
+        self._show_node()
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _on_click(self, node_id: str, index: int) -> None:
+        if node_id == self.node_id:  # a button from an earlier situation does nothing
+            self.choose(index)
+
+    def _show_node(self) -> None:
+        node = self.node
+        heading = "Outcome" if node.ending else f"Decision {len(self._path) + 1}"
+        self.situation.value = (
+            f"<div class='sc-situation'><p><strong>{heading}</strong></p>"
+            f"{_paragraphs(fill_routes(node.text))}</div>"
+        )
+        for button in self.choice_buttons:
+            button.close()
+        self.choice_buttons = []
+        for index, choice in enumerate(node.choices):
+            label = fill_routes(choice.label)
+            button = w.Button(
+                description=label,
+                tooltip=label,
+                layout=w.Layout(width="100%", height="auto"),
+            )
+            button.add_class("sc-choice")
+            button.on_click(lambda _b, node_id=self.node_id, i=index: self._on_click(node_id, i))
+            self.choice_buttons.append(button)
+        prompt = [w.HTML(value="<p>What would you do? Choose one:</p>")] if node.choices else []
+        self.choices_box.children = [*prompt, *self.choice_buttons]
+        if node.ending:
+            self.summary.value = self._summary_html()
+            self.history.value = ""
+        else:
+            self.summary.value = ""
+            self.history.value = self._history_html()
+
+    def _steps_html(self) -> str:
+        items = "".join(
+            f"<li><strong>{SHORT_VERDICTS[step.quality]}:</strong> {escape(step.label)}</li>"
+            for step in self._path
+        )
+        return f"<ol>{items}</ol>"
+
+    def _history_html(self) -> str:
+        if not self._path:
+            return ""
+        return f"<div class='sc-history'><p>Your path so far:</p>{self._steps_html()}</div>"
+
+    def _summary_html(self) -> str:
+        counts = {q: sum(step.quality == q for step in self._path) for q in VERDICTS}
+        ending = fill_routes(self.node.ending or "").replace(
+            " What to do differently:", "\n\nWhat to do differently:"
+        )
+        decisions = "decision" if len(self._path) == 1 else "decisions"
+        tally = (
+            f"You made {len(self._path)} {decisions}: {counts['best']} good practice, "
+            f"{counts['acceptable']} acceptable, {counts['unsafe']} unsafe."
+        )
+        advice = (
+            "Look again at the unsafe choices: the feedback on each says why, and what to do "
+            "instead."
+            if counts["unsafe"]
+            else ""
+        )
+        return (
+            "<div class='sc-summary' role='status'>"
+            "<p><strong>End of the case.</strong></p>"
+            f"{_paragraphs(ending)}"
+            f"<p>Your path:</p>{self._steps_html()}"
+            f"<p>{tally} {advice}</p>"
+            "<p>Press Start again to try a different route.</p></div>"
+        )
+
+
+def scenario_player(scenario_id: str) -> ScenarioPlayer:
+    """The scenario player for the branching case with this id."""
+    return ScenarioPlayer(content.scenario(scenario_id))

@@ -1,0 +1,253 @@
+"""The branching case scenarios are complete and safe to teach, and the scenario player walks
+every path of every scenario from start to ending, showing the right feedback on the way."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import ipywidgets as w
+import pytest
+
+from safeguarding_course import content
+from safeguarding_course.content import Scenario
+from safeguarding_course.widgets._feedback import html_to_text
+from safeguarding_course.widgets.scenario import (
+    SHORT_VERDICTS,
+    VERDICTS,
+    fill_routes,
+    scenario_player,
+)
+
+MODULE = "07"
+MIN_NODES = 8  # decision points plus endings
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+)\s*\}\}")
+
+
+def scenarios() -> list[Scenario]:
+    return sorted(
+        (s for s in content.content().scenarios.values() if s.module == MODULE),
+        key=lambda s: s.id,
+    )
+
+
+def all_paths(scenario: Scenario) -> list[tuple[int, ...]]:
+    """Every route through the case, as the choice index taken at each decision."""
+    paths: list[tuple[int, ...]] = []
+
+    def walk(node_id: str, taken: tuple[int, ...]) -> None:
+        node = scenario.nodes[node_id]
+        if node.ending:
+            paths.append(taken)
+        for index, choice in enumerate(node.choices):
+            walk(choice.next, (*taken, index))
+
+    walk(scenario.start, ())
+    return paths
+
+
+def texts(scenario: Scenario):
+    """Every piece of text a learner can read in the case, with where it comes from."""
+    yield "summary", scenario.summary
+    for node_id, node in scenario.nodes.items():
+        yield f"{node_id}.text", node.text
+        if node.ending:
+            yield f"{node_id}.ending", node.ending
+        for n, choice in enumerate(node.choices):
+            yield f"{node_id}.choices[{n}].label", choice.label
+            yield f"{node_id}.choices[{n}].feedback", choice.feedback
+
+
+def plain(text: str) -> str:
+    """Text as the player shows it: phone numbers filled in, whitespace collapsed."""
+    return html_to_text(fill_routes(text))
+
+
+PATHS = [(s.id, path) for s in scenarios() for path in all_paths(s)]
+
+
+# -- the content ------------------------------------------------------------------------------
+
+
+def test_there_are_at_least_four_scenarios_for_the_module():
+    assert len(scenarios()) >= 4
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_a_scenario_is_fictional_set_in_england_and_big_enough(scenario):
+    assert scenario.synthetic is True
+    assert scenario.nation == "England"
+    size = len(scenario.decision_points()) + len(scenario.endings())
+    assert size >= MIN_NODES, f"{scenario.id}: {size} decision points and endings"
+    assert len(scenario.endings()) >= 2, "a case needs more than one way it can end"
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_every_choice_has_feedback_a_quality_and_known_dated_sources(scenario):
+    for node_id, node in scenario.nodes.items():
+        for choice in node.choices:
+            where = f"{scenario.id}.{node_id}: {choice.label[:40]!r}"
+            assert len(choice.feedback.split()) >= 12, f"{where}: feedback should say why"
+            assert choice.quality in VERDICTS
+            assert choice.sources, f"{where}: no sources"
+            for source_id in choice.sources:
+                source = content.source(source_id)  # raises if unknown
+                assert source.checked and source.url.startswith(("https://", "http://"))
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_every_decision_offers_a_good_practice_choice_and_a_real_alternative(scenario):
+    for node_id in scenario.decision_points():
+        choices = scenario.nodes[node_id].choices
+        assert len(choices) >= 2, f"{scenario.id}.{node_id}: only one choice"
+        assert any(c.quality == "best" for c in choices), f"{scenario.id}.{node_id}: no best"
+        assert any(c.quality != "best" for c in choices), f"{scenario.id}.{node_id}: all best"
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_every_ending_says_what_went_well_and_what_to_do_differently(scenario):
+    for node_id in scenario.endings():
+        ending = scenario.nodes[node_id].ending
+        assert "What went well:" in ending, f"{scenario.id}.{node_id}"
+        assert "What to do differently:" in ending, f"{scenario.id}.{node_id}"
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_every_source_a_scenario_cites_exists(scenario):
+    for source_id in scenario.all_sources():
+        assert source_id in content.content().sources
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_phone_numbers_come_from_the_routes_data_never_typed_twice(scenario):
+    for where, text in texts(scenario):
+        for route_id in PLACEHOLDER.findall(text):
+            assert route_id in content.content().routes, f"{where}: unknown route {route_id}"
+        assert not re.search(r"\d{3,}", PLACEHOLDER.sub("", text)), (
+            f"{scenario.id} {where}: write a number as {{{{route_id}}}}, not by hand"
+        )
+
+
+def test_a_route_placeholder_shows_the_number_from_the_data():
+    assert (
+        fill_routes("Call {{police_999}}.")
+        == f"Call {content.route('police_999').contact[0].value}."
+    )
+    assert fill_routes("{{ childline }}") == content.route("childline").contact[0].value
+
+
+# -- the player -------------------------------------------------------------------------------
+
+
+def test_the_factory_returns_a_widget_without_displaying_it(capsys):
+    player = scenario_player(scenarios()[0].id)
+    assert isinstance(player, w.VBox)
+    assert capsys.readouterr().out == ""
+
+
+def test_an_unknown_scenario_is_refused():
+    with pytest.raises(KeyError, match="no_such_case"):
+        scenario_player("no_such_case")
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_the_player_starts_at_the_start_with_a_labelled_button_per_choice(scenario):
+    player = scenario_player(scenario.id)
+    start = scenario.nodes[scenario.start]
+    assert player.node_id == scenario.start
+    assert player.path == ()
+    assert player.feedback_text == "" and player.summary_text == ""
+    assert plain(start.text) in player.situation_text
+    assert [b.description for b in player.choice_buttons] == [
+        fill_routes(c.label) for c in start.choices
+    ]
+    assert all(b.description and b.tooltip for b in player.choice_buttons)
+    assert player.restart_button.description == "Start again"
+    assert scenario.title in html_to_text(player.header.value)
+    assert "fictional" in html_to_text(player.header.value)
+
+
+@pytest.mark.parametrize(("scenario_id", "path"), PATHS, ids=[f"{s}-{p}" for s, p in PATHS])
+def test_every_path_plays_to_its_ending_showing_each_choices_feedback(scenario_id, path):
+    scenario = content.scenario(scenario_id)
+    player = scenario_player(scenario_id)
+    node_id = scenario.start
+    for step, index in enumerate(path, start=1):
+        choice = scenario.nodes[node_id].choices[index]
+        player.choice_buttons[index].click()
+        shown = player.feedback_text
+        assert shown.startswith(VERDICTS[choice.quality]), shown[:60]
+        assert f"You chose: {plain(choice.label)}" in shown
+        assert plain(choice.feedback) in shown
+        for source_id in choice.sources:
+            source = content.source(source_id)
+            assert f"checked {source.checked:%-d %B %Y}" in shown
+            assert escape(source.url) in player.feedback.value
+        node_id = choice.next
+        assert player.node_id == node_id
+        assert len(player.path) == step and player.path[-1].choice == choice
+    ending = scenario.nodes[node_id]
+    assert ending.ending and player.at_ending
+    assert player.choice_buttons == []
+    assert plain(ending.text) in player.situation_text
+    summary = player.summary_text
+    for part in ending.ending.split(" What to do differently:"):
+        assert plain(part) in summary
+    for step in player.path:
+        assert f"{SHORT_VERDICTS[step.quality]}: {plain(step.choice.label)}" in summary
+    assert f"You made {len(path)} decision" in summary
+
+
+def test_each_quality_is_said_in_words():
+    assert VERDICTS == {
+        "best": "Good practice.",
+        "acceptable": "Acceptable, but there is a better step.",
+        "unsafe": "Unsafe.",
+    }
+
+
+def test_the_path_so_far_lists_each_decision_with_its_quality():
+    scenario = scenarios()[0]
+    player = scenario_player(scenario.id)
+    first = scenario.nodes[scenario.start].choices[0]
+    player.choice_buttons[0].click()
+    if not player.at_ending:
+        assert "Your path so far:" in player.history_text
+        assert f"{SHORT_VERDICTS[first.quality]}: {plain(first.label)}" in player.history_text
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_start_again_returns_to_the_start_and_clears_the_path(scenario):
+    player = scenario_player(scenario.id)
+    longest = max(all_paths(scenario), key=len)
+    for index in longest:
+        player.choice_buttons[index].click()
+    assert player.at_ending and player.summary_text
+    player.restart_button.click()
+    assert player.node_id == scenario.start
+    assert player.path == ()
+    assert player.feedback_text == "" and player.summary_text == "" and player.history_text == ""
+    assert len(player.choice_buttons) == len(scenario.nodes[scenario.start].choices)
+    player.choice_buttons[0].click()  # and it can be played again
+    assert len(player.path) == 1
+
+
+def test_a_button_from_an_earlier_situation_does_nothing():
+    scenario = scenarios()[0]
+    player = scenario_player(scenario.id)
+    old_buttons = list(player.choice_buttons)
+    old_buttons[0].click()
+    node_after_first_click = player.node_id
+    old_buttons[1].click()  # a stale button left over from the start
+    assert player.node_id == node_after_first_click
+    assert len(player.path) == 1
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_the_good_practice_choice_is_not_always_in_the_same_place(scenario):
+    """Otherwise a learner could pass by always picking the first button."""
+    positions = {
+        [c.quality for c in scenario.nodes[n].choices].index("best")
+        for n in scenario.decision_points()
+    }
+    assert len(positions) > 1, f"{scenario.id}: the best choice is always at {positions}"
