@@ -31,8 +31,7 @@ def data_copy(tmp_path: Path) -> Path:
 def test_the_course_content_loads_and_has_every_kind_of_item():
     data = load_content()
     for kind in ("sources", *SOURCED_KINDS):
-        if kind != "scenarios":  # scenarios arrive with the case-scenario module
-            assert getattr(data, kind), f"no {kind} in the content data"
+        assert getattr(data, kind), f"no {kind} in the content data"
 
 
 def test_every_item_cites_at_least_one_known_dated_source():

@@ -14,7 +14,6 @@ from ..scoring import compare_selection
 from ._feedback import feedback_html, html_to_text
 from .progress import progress_note_html
 
-
 # ipywidgets gives radio labels one fixed-height line, so a long option overlaps the next one
 # and cannot be clicked on a narrow screen; let option labels wrap instead.
 WRAP_LONG_OPTIONS = (
