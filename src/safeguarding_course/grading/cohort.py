@@ -87,7 +87,7 @@ def _expected_notebooks(course_root: Path, assignment: str) -> list[str]:
         except MissingEntry:
             raise SystemExit(
                 f"grade-cohort: '{assignment}' is not in the gradebook. Run "
-                f"`nbgrader generate_assignment {assignment}` first."
+                f"nbgrader generate_assignment {assignment} --force, then grade again."
             ) from None
         return sorted(f"{nb.name}.ipynb" for nb in found.notebooks)
 
