@@ -259,3 +259,35 @@ def test_an_empty_gradebook_gives_an_empty_report_not_an_error(tmp_path):
     assert "0 graded submission" in result.stdout
     assert "No graded submissions yet" in (course.root / "reports" / "report.md").read_text()
     assert read_csv(course.root / "reports" / "questions.csv") == []
+
+
+def test_the_report_handles_missing_submissions_and_unanswered_questions(tmp_path):
+    """A trainee with no submission, an assessment nobody submitted, and a submission that
+    could not be graded: reported as such, never as zero, and nothing crashes."""
+    course = CourseFolder.create(tmp_path / "course")
+    released = read(course.generate(FIRST))
+    second = assignment_ids()[1]
+    course.generate(second)  # released, but nobody has submitted it: its questions have no answers
+    course.submit("present", FIRST, released)
+    broken = course.root / "submitted" / "broken" / FIRST
+    broken.mkdir(parents=True)
+    (broken / f"{FIRST}.ipynb").write_text("{")
+    course.nbgrader("db", "student", "add", "absent")
+    run([BIN / "grade-cohort", FIRST, "--no-progress"], course.root)
+    run([BIN / "cohort-report"], course.root)
+
+    scores = {
+        (r["assignment"], r["student_id"]): r
+        for r in read_csv(course.root / "reports" / "scores.csv")
+    }
+    assert scores[(FIRST, "present")]["status"] == "graded"
+    assert scores[(FIRST, "absent")]["status"] == "no submission"
+    assert scores[(FIRST, "broken")]["status"] == "not graded"
+    assert scores[(FIRST, "broken")]["score"] == ""
+    unanswered = [
+        r for r in read_csv(course.root / "reports" / "questions.csv") if r["assignment"] == second
+    ]
+    assert unanswered and all(
+        r["answered"] == "0" and r["share_full_marks"] == "" for r in unanswered
+    )
+    assert "no answers" in (course.root / "reports" / "report.md").read_text()
