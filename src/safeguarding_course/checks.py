@@ -86,13 +86,14 @@ def check_number(name: str, value, example: str = "42") -> float:
 def check_word(name: str, value, allowed: Iterable[str]) -> str:
     """One of a few allowed words (such as a route id), in quotes."""
     allowed = list(allowed)
-    example = f'"{allowed[0]}"'
+    # No example value: any one of the listed words could hint at the answer.
     if value is None:
-        raise _unanswered(name, example)
+        raise AnswerFormatError(
+            f"{name} has no answer yet. Replace None with one of {_letters(allowed)}, in quotes."
+        )
     if not isinstance(value, str) or value.strip().lower() not in allowed:
         raise AnswerFormatError(
-            f"{name} should be one of {_letters(allowed)}, in quotes, such as {name} = {example}. "
-            f"You wrote {value!r}."
+            f"{name} should be one of {_letters(allowed)}, in quotes. You wrote {value!r}."
         )
     return value.strip().lower()
 
