@@ -179,7 +179,12 @@ def build_report(course_root: Path) -> Report:
                     continue
                 report.status[key] = ("graded", "")
                 report.totals[assignment.name][student] = float(submission.score)
-                grades = {g.name: g.score for nb in submission.notebooks for g in nb.grades}
+                # a written answer still waiting for a trainer's mark is not counted yet
+                grades = {
+                    g.name: (None if g.needs_manual_grade else g.score)
+                    for nb in submission.notebooks
+                    for g in nb.grades
+                }
                 answers = {}
                 for nb in submission.notebooks:
                     answers.update(
@@ -225,10 +230,12 @@ def discrimination(question: Question, totals: dict[str, float]) -> float | None
 
 
 def _normalise(value):
+    """Answers as the grader compares them: letters in capitals, words in lower case."""
     if isinstance(value, (set, frozenset, list, tuple)):
         return {str(v).strip().upper() for v in value}
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        return text.upper() if len(text) == 1 else text.lower()
     return value
 
 
