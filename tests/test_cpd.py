@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import escape
-from pathlib import Path
 
 import pytest
 
@@ -19,13 +18,8 @@ REFLECTION = 'I will ask about <script>alert("new friends")</script> & "secrets"
 COMPLETED = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "course_home"
-    monkeypatch.setenv(progress.HOME_VARIABLE, str(folder))
-    monkeypatch.setenv("HOME", str(tmp_path / "user_home"))
-    monkeypatch.chdir(tmp_path)
-    return folder
+# every test keeps its progress, home and working folder in a temporary folder (conftest.home)
+pytestmark = pytest.mark.usefixtures("home")
 
 
 @pytest.fixture

@@ -29,14 +29,8 @@ from safeguarding_course.widgets.progress import confidence_check, finish_module
 STATEMENTS = list(content.content().confidence_statements)
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
-    """Every test keeps its progress in a temporary folder, never the real home."""
-    folder = tmp_path / "course_home"
-    monkeypatch.setenv(progress.HOME_VARIABLE, str(folder))
-    monkeypatch.setenv("HOME", str(tmp_path / "user_home"))
-    monkeypatch.chdir(tmp_path)
-    return folder
+# every test keeps its progress, home and working folder in a temporary folder (conftest.home)
+pytestmark = pytest.mark.usefixtures("home")
 
 
 def progress_file(home: Path) -> Path:
