@@ -149,8 +149,8 @@ def test_a_source_without_a_check_date_is_refused(data_copy: Path):
 
 
 def test_invalid_yaml_is_reported_with_the_file_name(data_copy: Path):
-    (data_copy / "vignettes.yaml").write_text("- id: broken\n  title: [unclosed\n")
-    with pytest.raises(ContentError, match=r"vignettes.yaml: not valid YAML"):
+    (data_copy / "vignettes" / "02_recognising_risk_indicators.yaml").write_text("- id: broken\n  title: [unclosed\n")
+    with pytest.raises(ContentError, match=r"02_recognising_risk_indicators.yaml: not valid YAML"):
         load_content(data_copy)
 
 
@@ -176,16 +176,16 @@ def test_a_duplicate_id_is_refused(data_copy: Path):
 
 
 def test_a_vignette_naming_an_unknown_indicator_is_refused(data_copy: Path):
-    path = data_copy / "vignettes.yaml"
+    path = data_copy / "vignettes" / "01_understanding_online_grooming.yaml"
     path.write_text(path.read_text().replace("indicator: older_partner", "indicator: made_up", 1))
-    with pytest.raises(ContentError, match=r"vignettes.yaml: item '\w+' names indicator 'made_up'"):
+    with pytest.raises(ContentError, match=r"01_understanding_online_grooming.yaml: item '\w+' names indicator 'made_up'"):
         load_content(data_copy)
 
 
 def test_a_vignette_not_marked_fictional_is_refused(data_copy: Path):
-    path = data_copy / "vignettes.yaml"
+    path = data_copy / "vignettes" / "01_understanding_online_grooming.yaml"
     path.write_text(path.read_text().replace("synthetic: true", "synthetic: false", 1))
-    with pytest.raises(ContentError, match=r"vignettes.yaml: item '\w+': synthetic"):
+    with pytest.raises(ContentError, match=r"01_understanding_online_grooming.yaml: item '\w+': synthetic"):
         load_content(data_copy)
 
 
