@@ -110,12 +110,11 @@ class HubError(AssertionError):
 class CohortHub:
     """A hub for one trainer and `trainees` trainees. Use as a context manager."""
 
-    def __init__(self, trainees: int = 2, extra_setup_args: tuple[str, ...] = ()):
+    def __init__(self, trainees: int = 2):
         self.venv = require_hub_machine()
         suffix = secrets.token_hex(3)
         self.trainer = f"tr{suffix}"
         self.trainees = [f"t{chr(ord('a') + i)}{suffix}" for i in range(trainees)]
-        self.extra_setup_args = extra_setup_args
         self.root = Path(tempfile.mkdtemp(prefix="course-hub-"))
         self.port, self.hub_port, self.api_port = free_port(), free_port(), free_port()
         self.service_token = secrets.token_hex(24)
@@ -152,19 +151,20 @@ class CohortHub:
         return (self.root / "hub" / "shared_password").read_text().strip()
 
     def setup_env(self) -> dict[str, str]:
-        return {**os.environ, "COURSE_HUB_ROOT": str(self.root)}
+        """The environment setup.sh and start.sh run with: this hub's folder, environment,
+        address and ports (each has a $COURSE_HUB_* default in setup.sh)."""
+        return {
+            **os.environ,
+            "COURSE_HUB_ROOT": str(self.root),
+            "COURSE_HUB_ENV_DIR": str(env_dir()),
+            "COURSE_HUB_IP": "127.0.0.1",
+            "COURSE_HUB_PORT": str(self.port),
+            "COURSE_HUB_HUB_PORT": str(self.hub_port),
+            "COURSE_HUB_PROXY_API_PORT": str(self.api_port),
+        }
 
     def setup_args(self) -> list[str]:
-        return [
-            "--trainer", self.trainer,
-            "--trainees", str(self.trainees_csv),
-            "--env-dir", str(env_dir()),
-            "--ip", "127.0.0.1",
-            "--port", str(self.port),
-            "--hub-port", str(self.hub_port),
-            "--proxy-api-port", str(self.api_port),
-            *self.extra_setup_args,
-        ]  # fmt: skip
+        return ["--trainer", self.trainer, "--trainees", str(self.trainees_csv)]
 
     def write_trainee_list(self) -> Path:
         with self.trainees_csv.open("w", newline="") as handle:
@@ -176,12 +176,12 @@ class CohortHub:
 
     # -- lifecycle
 
-    def setup(self, command: list[str] | None = None) -> CohortHub:
+    def setup(self, command: list[str] | None = None, cwd: Path | None = None) -> CohortHub:
         """Run the course's one setup command (or `command`, which must be it, as written)."""
         self.write_trainee_list()
         command = command or ["bash", str(DEPLOY / "setup.sh"), *self.setup_args()]
         result = subprocess.run(
-            command, env=self.setup_env(), capture_output=True, text=True, timeout=1200
+            command, env=self.setup_env(), capture_output=True, text=True, timeout=1200, cwd=cwd
         )
         self.setup_output = result.stdout + result.stderr
         if result.returncode != 0:

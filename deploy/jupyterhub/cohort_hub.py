@@ -395,6 +395,11 @@ def hub_password(hub_dir: Path) -> Path:
     return path
 
 
+def env(name: str, default: str = "") -> str:
+    """A default for an option from the environment ($COURSE_HUB_<NAME>)."""
+    return os.environ.get(f"COURSE_HUB_{name}", default)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="setup.sh", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=Path(os.environ.get(
@@ -405,16 +410,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--auth", choices=("shared-password", "pam"), default="shared-password",
                         help="shared-password (a workshop: one password for the cohort, in "
                         "ROOT/hub/shared_password) or pam (each user's own Linux password)")
-    parser.add_argument("--ip", default="0.0.0.0", help="address the hub listens on")
-    parser.add_argument("--port", type=int, default=8000, help="port of the hub (default 8000)")
-    parser.add_argument("--hub-port", type=int, default=8081, help="the hub's internal port")
-    parser.add_argument("--proxy-api-port", type=int, default=8001,
-                        help="the proxy's internal API port")
+    parser.add_argument("--ip", default=env("IP", "0.0.0.0"), help="address the hub listens "
+                        "on (default all; $COURSE_HUB_IP)")
+    parser.add_argument("--port", type=int, default=int(env("PORT", "8000")),
+                        help="port of the hub (default 8000; $COURSE_HUB_PORT)")
+    parser.add_argument("--hub-port", type=int, default=int(env("HUB_PORT", "8081")),
+                        help="the hub's internal port (default 8081; $COURSE_HUB_HUB_PORT)")
+    parser.add_argument("--proxy-api-port", type=int, default=int(env("PROXY_API_PORT", "8001")),
+                        help="the proxy's internal API port (default 8001; "
+                        "$COURSE_HUB_PROXY_API_PORT)")
     parser.add_argument("--db-url", help="the gradebook's database URL, for example "
                         "postgresql+psycopg://trainer:PASSWORD@127.0.0.1/gradebook "
                         "(default: SQLite in the trainer's course folder)")
-    parser.add_argument("--env-dir", type=Path, help="where the Python environment and the "
-                        "proxy are installed (default ROOT/env)")
+    parser.add_argument("--env-dir", type=Path, default=env("ENV_DIR") or None,
+                        help="where the Python environment and the proxy are installed "
+                        "(default ROOT/env; $COURSE_HUB_ENV_DIR)")
     parser.add_argument("--environment-only", action="store_true",
                         help="only install (or update) the environment and the proxy")
     args = parser.parse_args(argv)
