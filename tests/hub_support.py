@@ -176,12 +176,20 @@ class CohortHub:
 
     # -- lifecycle
 
-    def setup(self, command: list[str] | None = None, cwd: Path | None = None) -> CohortHub:
-        """Run the course's one setup command (or `command`, which must be it, as written)."""
+    def setup(
+        self, command: list[str] | None = None, cwd: Path | None = None, extra: dict | None = None
+    ) -> CohortHub:
+        """Run the course's one setup command (or `command`, which must be it, as written),
+        with `extra` environment variables."""
         self.write_trainee_list()
         command = command or ["bash", str(DEPLOY / "setup.sh"), *self.setup_args()]
         result = subprocess.run(
-            command, env=self.setup_env(), capture_output=True, text=True, timeout=1200, cwd=cwd
+            command,
+            env={**self.setup_env(), **(extra or {})},
+            capture_output=True,
+            text=True,
+            timeout=1200,
+            cwd=cwd,
         )
         self.setup_output = result.stdout + result.stderr
         if result.returncode != 0:
@@ -199,13 +207,13 @@ class CohortHub:
         )
         return self
 
-    def start(self, command: list[str] | None = None) -> CohortHub:
+    def start(self, command: list[str] | None = None, cwd: Path | None = None) -> CohortHub:
         command = command or ["bash", str(DEPLOY / "start.sh")]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 command,
                 env=self.setup_env(),
-                cwd=self.root,
+                cwd=cwd or self.root,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
