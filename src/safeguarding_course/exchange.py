@@ -26,15 +26,18 @@ import stat
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect, groupby
-from traitlets import Bool
+from traitlets import Bool, Dict
 
 PRIVATE_DIR = stat.S_IRWXU  # 700
 PRIVATE_FILE = stat.S_IRUSR | stat.S_IWUSR  # 600
 
 
-def owner_of(path: str) -> str:
-    """The name of the system user who owns `path` (or "uid N" when it has no name)."""
+def owner_of(path: str, names: dict | None = None) -> str:
+    """The name of the user who owns `path`: from `names` (uid -> name) if it has the uid,
+    else the system's user list, else "uid N"."""
     uid = os.lstat(path).st_uid
+    if names and str(uid) in {str(k) for k in names}:
+        return {str(k): v for k, v in names.items()}[str(uid)]
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
@@ -63,6 +66,13 @@ class PrivateCollect(ExchangeCollect):
         ),
     ).tag(config=True)
 
+    owner_names = Dict(
+        help=(
+            "uid -> user name, for pods that have no system user list (Kubernetes, where the "
+            "hub gives each user their own uid)."
+        ),
+    ).tag(config=True)
+
     def init_src(self):
         # nbgrader's own init_src, with submissions in another's name left out before the
         # latest one per trainee is chosen.
@@ -81,7 +91,7 @@ class PrivateCollect(ExchangeCollect):
         records = []
         for path in glob.glob(pattern):
             record = self._path_to_record(path)
-            owner = owner_of(path)
+            owner = owner_of(path, self.owner_names)
             if self.require_owner and owner != record["username"]:
                 self.log.error(
                     "Not collected: %s is filed under %r but belongs to %r, so it is not "
