@@ -81,15 +81,32 @@ def new_page(browser, hub: CohortHub, user: str):
     return page
 
 
+def open_nbgrader_menu(page):
+    """Click the Nbgrader menu until it is open (a click while JupyterLab is still busy
+    restoring its layout can be lost, or close a menu that was open)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    menu = page.locator(".lm-Menu-content .lm-Menu-itemLabel").first
+    for _attempt in range(6):
+        page.keyboard.press("Escape")
+        page.locator(".lm-MenuBar-itemLabel:text-is('Nbgrader')").click()
+        try:
+            menu.wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the Nbgrader menu did not open")
+
+
 def nbgrader_menu(page) -> list[str]:
-    page.locator(".lm-MenuBar-itemLabel:text-is('Nbgrader')").click()
+    open_nbgrader_menu(page)
     items = page.locator(".lm-Menu-content .lm-Menu-itemLabel").all_inner_texts()
     page.keyboard.press("Escape")
     return [i.strip() for i in items if i.strip()]
 
 
 def open_assignment_list(page):
-    page.locator(".lm-MenuBar-itemLabel:text-is('Nbgrader')").click()
+    open_nbgrader_menu(page)
     page.locator(".lm-Menu-item:has-text('Assignment List')").click()
     page.locator("#released_assignments_list").wait_for()
     return page
