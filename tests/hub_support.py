@@ -114,7 +114,7 @@ class CohortHub:
         self.venv = require_hub_machine()
         suffix = secrets.token_hex(3)
         self.trainer = f"tr{suffix}"
-        self.trainees = [f"t{chr(ord('a') + i)}{suffix}" for i in range(trainees)]
+        self.trainees = [f"t{i + 1:02d}{suffix}" for i in range(trainees)]
         self.root = Path(tempfile.mkdtemp(prefix="course-hub-"))
         self.port, self.hub_port, self.api_port = free_port(), free_port(), free_port()
         self.service_token = secrets.token_hex(24)
