@@ -27,7 +27,7 @@ from test_assignments import FIRST, fill, max_points, solution_answers
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
 
 GUIDE = Path(__file__).resolve().parents[1] / "docs" / "trainer_guide.md"
-SECTION = "## 9. Running a cohort on JupyterHub"
+SECTION = re.compile(r"^## (?:[0-9]+\. )?Running a cohort on JupyterHub$", re.M)
 BLOCK = re.compile(r"```bash\n(.*?)```", re.S)
 UI_TIMEOUT = 60_000  # ms, one step in the browser on a busy machine
 LAB_TIMEOUT = 180_000  # ms, JupyterLab's first load after login
@@ -39,8 +39,10 @@ SUDO_SHIM = 'command -v sudo >/dev/null || sudo() { "$@"; }\n'
 
 def hub_section() -> str:
     text = GUIDE.read_text()
-    start = text.index(SECTION)
-    end = text.find("\n## ", start + len(SECTION))
+    found = SECTION.search(text)
+    assert found, "the trainer guide has no section 'Running a cohort on JupyterHub'"
+    start = found.start()
+    end = text.find("\n## ", found.end())
     return text[start : end if end != -1 else len(text)]
 
 
