@@ -115,12 +115,15 @@ def probe(hub: CohortHub, kernels: dict[str, UserKernel]) -> dict[str, float]:
 
     def one(user: str) -> tuple[float, float]:
         start = time.monotonic()
-        status, _ = hub.user_api(user, "GET", "api/status")
+        try:
+            status, _ = hub.user_api(user, "GET", "api/status")
+        except HubError:
+            status = 0
         api = time.monotonic() - start if status == 200 else float("inf")
         start = time.monotonic()
         try:
             ok = kernels[user].run("print(sum(range(1000)))", timeout=60).strip() == "499500"
-        except (HubError, OSError):
+        except Exception:  # a failed cell counts as unresponsive, and is reported so
             ok = False
         return api, (time.monotonic() - start) if ok else float("inf")
 

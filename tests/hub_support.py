@@ -370,12 +370,16 @@ class UserKernel:
         self.session = uuid.uuid4().hex
 
     def __enter__(self) -> UserKernel:
-        import websocket
-
         status, data = self.hub.user_api(self.user, "POST", "api/kernels", {"name": "python3"})
         if status != 201:
             raise HubError(f"no kernel for {self.user}: {status} {data[:300]!r}")
         self.kernel_id = json.loads(data)["id"]
+        self._connect()
+        return self
+
+    def _connect(self) -> None:
+        import websocket
+
         url = (
             f"ws://127.0.0.1:{self.hub.port}/user/{self.user}/api/kernels/{self.kernel_id}"
             f"/channels?session_id={self.session}"
@@ -383,9 +387,10 @@ class UserKernel:
         self.ws = websocket.create_connection(
             url, header=[f"Authorization: token {self.hub.token(self.user)}"], timeout=30
         )
-        return self
 
     def run(self, code: str, timeout: float = KERNEL_TIMEOUT) -> str:
+        if not self.ws.connected:  # the server closed an idle socket: open a new one
+            self._connect()
         msg_id = uuid.uuid4().hex
         self.ws.send(
             json.dumps(
@@ -419,7 +424,12 @@ class UserKernel:
             if remaining <= 0:
                 raise HubError(f"code in {self.user}'s kernel did not finish in {timeout} s")
             self.ws.settimeout(min(remaining, 30))
-            message = json.loads(self.ws.recv())
+            raw = self.ws.recv()
+            if isinstance(raw, bytes):  # a widget message with binary buffers: not output
+                continue
+            if not raw:
+                raise HubError(f"{self.user}'s kernel connection closed")
+            message = json.loads(raw)
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind, content = message["msg_type"], message["content"]
