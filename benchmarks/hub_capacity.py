@@ -50,7 +50,8 @@ def module_code() -> str:
     for cell in cells:
         if cell["cell_type"] == "code":
             source = "".join(cell["source"])
-            code.append("\n".join(line for line in source.splitlines() if not line.startswith(("%", "!"))))
+            lines = source.splitlines()
+            code.append("\n".join(line for line in lines if not line.startswith(("%", "!"))))
     return "\n".join(code)
 
 

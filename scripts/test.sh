@@ -36,5 +36,5 @@ else
   echo "Not root: the JupyterHub tests will be skipped (they add Linux users)."
 fi
 
-ruff check src tests
+ruff check src tests deploy benchmarks
 python -m pytest -n 2 --dist loadfile "$@"

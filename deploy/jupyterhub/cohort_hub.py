@@ -101,9 +101,13 @@ def run(cmd: list[str], *, user: str | None = None, cwd: Path | None = None, env
             timeout=COMMAND_TIMEOUT, **kwargs,
         )
     except FileNotFoundError:
-        raise SetupError(f"{cmd[0]} was not found; {what or 'install it and run setup again'}")
+        raise SetupError(
+            f"{cmd[0]} was not found; {what or 'install it and run setup again'}"
+        ) from None
     except subprocess.TimeoutExpired:
-        raise SetupError(f"`{' '.join(cmd)}` took more than {COMMAND_TIMEOUT} s; run setup again")
+        raise SetupError(
+            f"`{' '.join(cmd)}` took more than {COMMAND_TIMEOUT} s; run setup again"
+        ) from None
     if result.returncode != 0:
         output = (result.stdout + result.stderr).decode("utf-8", "replace")[-3000:]
         raise SetupError(
@@ -226,7 +230,8 @@ def install_environment(env_dir: Path) -> tuple[Path, Path]:
     lock = (HERE / "package-lock.json").read_bytes()
     proxy = proxy_dir / "node_modules" / ".bin" / "configurable-http-proxy"
     proxy_marker = proxy_dir / ".installed"
-    if not proxy.exists() or not proxy_marker.is_file() or proxy_marker.read_text() != _digest(lock):
+    installed = proxy_marker.read_text() if proxy_marker.is_file() else ""
+    if not proxy.exists() or installed != _digest(lock):
         say("installing configurable-http-proxy from npm (package-lock.json)")
         proxy_dir.mkdir(parents=True, exist_ok=True)
         for name in ("package.json", "package-lock.json"):
@@ -304,7 +309,7 @@ def write_shared_config(root: Path, exchange: Path) -> tuple[Path, Path]:
     config.mkdir(parents=True, exist_ok=True)
     (trainees / "labconfig").mkdir(parents=True, exist_ok=True)
     (config / "nbgrader_config.py").write_text(
-        '"""nbgrader settings for every user of the hub (written by deploy/jupyterhub/setup.sh)."""\n'
+        '"""nbgrader settings for every user of the hub (written by setup.sh)."""\n'
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         f"c.Exchange.root = {str(exchange)!r}\n"

@@ -94,9 +94,11 @@ async def copy_course(spawner):
     )
     try:
         output, _ = await asyncio.wait_for(process.communicate(), COPY_TIMEOUT)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         process.kill()
-        raise RuntimeError(f"copying the course into ~{entry.pw_name}/course took too long")
+        raise RuntimeError(
+            f"copying the course into ~{entry.pw_name}/course took too long"
+        ) from None
     if process.returncode != 0:
         raise RuntimeError(
             f"the course could not be copied into ~{entry.pw_name}/course: "
@@ -123,4 +125,5 @@ c.JupyterHub.load_roles = [
 
 # -- local additions --------------------------------------------------------------------------
 for extra in sorted((HERE / "jupyterhub_config.d").glob("*.py")):
-    exec(compile(extra.read_text(encoding="utf-8"), str(extra), "exec"), {"c": c, "settings": settings})
+    code = compile(extra.read_text(encoding="utf-8"), str(extra), "exec")
+    exec(code, {"c": c, "settings": settings})
