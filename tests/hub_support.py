@@ -100,6 +100,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def descendants(pid: int) -> list[int]:
+    """The ids of every process started (directly or not) by process `pid`."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                stat_line = (entry / "stat").read_text()
+                parent = int(stat_line.rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 # -- the hub ---------------------------------------------------------------------------------
 
 
@@ -238,6 +255,8 @@ class CohortHub:
         """Stop the hub (it stops every user server), then remove what the test made."""
         proc, self.proc = self.proc, None
         if proc is not None:
+            # the hub starts its proxy and services in sessions of their own: note them all
+            family = descendants(proc.pid)
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 with contextlib.suppress(subprocess.TimeoutExpired):
@@ -246,6 +265,9 @@ class CohortHub:
                 os.killpg(proc.pid, signal.SIGKILL)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=10)
+            for pid in family:  # anything the hub left behind, by the ids noted above
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
         for user in self.users:
             self._end_processes_of(user)
             subprocess.run(["userdel", "-r", user], capture_output=True, timeout=60)
