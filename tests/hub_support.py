@@ -100,6 +100,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def descendants(pid: int) -> list[int]:
     """The ids of every process started (directly or not) by process `pid`."""
     children: dict[int, list[int]] = {}
@@ -256,7 +263,7 @@ class CohortHub:
         proc, self.proc = self.proc, None
         if proc is not None:
             # the hub starts its proxy and services in sessions of their own: note them all
-            family = descendants(proc.pid)
+            family = {pid: _cmdline(pid) for pid in descendants(proc.pid)}
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 with contextlib.suppress(subprocess.TimeoutExpired):
@@ -265,9 +272,10 @@ class CohortHub:
                 os.killpg(proc.pid, signal.SIGKILL)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=10)
-            for pid in family:  # anything the hub left behind, by the ids noted above
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
+            for pid, cmdline in family.items():  # what the hub left behind, by the ids noted
+                if cmdline and _cmdline(pid) == cmdline:  # the same process, not a reused id
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.kill(pid, signal.SIGKILL)
         for user in self.users:
             self._end_processes_of(user)
             subprocess.run(["userdel", "-r", user], capture_output=True, timeout=60)
