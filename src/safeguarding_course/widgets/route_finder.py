@@ -4,8 +4,9 @@ the nation's own terms and the sources (with the date each was checked).
 
 The questions and rules are data (`data/route_finder.yaml`); the logic is
 `safeguarding_course.routing`. Each question's control is an attribute named after the question
-(`finder.nation`, `finder.immediate_danger`...), so a test can set `.value`, press
-`finder.show_button.click()` and read `finder.result_text`.
+(`finder.nation`, `finder.concern`...), so a test can set `.value`, press
+`finder.show_button.click()` and read `finder.result_text`. No answer is preselected, and a
+question that does not apply to the answers so far (its `ask_when`) is hidden.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import ipywidgets as w
 from IPython.display import Markdown
 
 from .. import content, routing
-from ..routing import RouteFinder, RouteStep
+from ..routing import MissingAnswersError, RouteFinder, RouteStep
 from ._feedback import html_to_text
 
 INTRO = (
@@ -95,6 +96,7 @@ class RouteFinderWidget(w.VBox):
     def __init__(self, finder: RouteFinder):
         self.finder = finder
         self.controls: dict[str, w.ToggleButtons] = {}
+        self.question_boxes: dict[str, w.VBox] = {}
         rows = [w.HTML(value=INTRO)]
         for qid, question in finder.questions.items():
             control = w.ToggleButtons(
@@ -107,8 +109,9 @@ class RouteFinderWidget(w.VBox):
             control.observe(self._answers_changed, names="value")
             self.controls[qid] = control
             setattr(self, qid, control)
-            rows.append(w.HTML(value=f"<p><strong>{escape(question.prompt)}</strong></p>"))
-            rows.append(control)
+            box = w.VBox([w.HTML(value=f"<p><strong>{escape(question.prompt)}</strong></p>"), control])
+            self.question_boxes[qid] = box
+            rows.append(box)
         self.show_button = w.Button(
             description="Show the routes",
             tooltip="Show the routes for these answers, in order",
@@ -118,10 +121,21 @@ class RouteFinderWidget(w.VBox):
         self.result = w.HTML(value="")
         super().__init__([*rows, self.show_button, self.result])
         self.add_class("sc-route-finder")
+        self._show_questions_that_apply()
 
     @property
     def answers(self) -> dict[str, str]:
-        return {qid: control.value for qid, control in self.controls.items()}
+        """The answers given to the questions that apply (unanswered ones left out)."""
+        applying = {q.id for q in self.finder.questions_for(self._given())}
+        return {q: v for q, v in self._given().items() if q in applying}
+
+    def _given(self) -> dict[str, str]:
+        return {qid: c.value for qid, c in self.controls.items() if c.value is not None}
+
+    def _show_questions_that_apply(self) -> None:
+        applying = {q.id for q in self.finder.questions_for(self._given())}
+        for qid, box in self.question_boxes.items():
+            box.layout.display = None if qid in applying else "none"
 
     @property
     def result_text(self) -> str:
@@ -129,12 +143,24 @@ class RouteFinderWidget(w.VBox):
         return html_to_text(self.result.value)
 
     def show(self) -> list[RouteStep]:
-        """Show the routes for the current answers; return them."""
-        steps = self.finder.find_routes(self.answers)
+        """Show the routes for the current answers and return them; if a question that applies
+        is unanswered, say which and return no routes."""
+        try:
+            steps = self.finder.find_routes(self.answers)
+        except MissingAnswersError as missing:
+            labels = "".join(
+                f"<li>{escape(self.finder.questions[q].prompt)}</li>" for q in missing.missing
+            )
+            self.result.value = (
+                '<div class="sc-feedback" role="status" aria-live="polite"><p>Answer these '
+                f"questions first, then press <strong>Show the routes</strong>:</p><ul>{labels}</ul></div>"
+            )
+            return []
         self.result.value = result_html(self.answers["nation"], steps)
         return steps
 
     def _answers_changed(self, _change) -> None:
+        self._show_questions_that_apply()
         if self.result.value:
             self.result.value = CHANGED
 
