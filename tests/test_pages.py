@@ -129,7 +129,7 @@ def test_sources_are_ordered_by_publisher_then_title():
 
 
 def test_awkward_characters_are_escaped_and_addresses_kept_whole(data_copy: Path):
-    path = data_copy / "sources.yaml"
+    path = data_copy / "sources" / "services_and_charities.yaml"
     text = path.read_text(encoding="utf-8")
     old_url = "https://www.nspcc.org.uk/keeping-children-safe/reporting-abuse/report/"
     new_url = "https://example.org/a_(b)/c?x=1&y=[2]"
