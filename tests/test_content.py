@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from notebook_files import REPO
 
 from safeguarding_course import content
 from safeguarding_course.content import (
@@ -340,3 +341,10 @@ def change_text(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"test set-up: {old!r} is not in {path.name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_content_review_record_lists_every_unverified_fact():
+    record = (REPO / "docs" / "content_review.md").read_text(encoding="utf-8")
+    facts = load_content().facts.values()
+    missing = [f.id for f in facts if f.status == "unverified" and f"`{f.id}`" not in record]
+    assert not missing, f"add these unverified facts to docs/content_review.md: {missing}"

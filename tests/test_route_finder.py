@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
 import shutil
+from html import escape
 from pathlib import Path
 
 import ipywidgets as w

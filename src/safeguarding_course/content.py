@@ -167,7 +167,8 @@ class Fact(_Sourced):
     @model_validator(mode="after")
     def _law_has_a_nation(self) -> Fact:
         if self.kind in NEEDS_PRIMARY and self.nation is None:
-            raise ValueError(f"a {self.kind.replace('_', ' ')} fact needs `nation:` ({list(JURISDICTIONS)})")
+            kind = self.kind.replace("_", " ")
+            raise ValueError(f"a {kind} fact needs `nation:` (one of {list(JURISDICTIONS)})")
         return self
 
 

@@ -31,7 +31,9 @@ _GENERATED = (
 
 STATUS_WORDS = {
     "primary": "yes (the body's own site, the statute or the guidance itself)",
-    "secondary": "no, a secondary source (a reliable copy, such as a news agency, council or law firm)",
+    "secondary": (
+        "no, a secondary source (a reliable copy, such as a news agency, council or law firm)"
+    ),
 }
 
 # What each kind of content is called on the sources page, and the words that name one item.

@@ -331,7 +331,8 @@ def _check_questions(path: Path, questions) -> None:
         for other, values in question.ask_when.items():
             if other not in earlier:
                 raise ContentError(
-                    f"{path}: item '{qid}': ask_when names '{other}', which is not an earlier question"
+                    f"{path}: item '{qid}': ask_when names '{other}', "
+                    "which is not an earlier question"
                 )
             wrong = [v for v in values if v not in questions[other].values()]
             if wrong:

@@ -109,7 +109,8 @@ class RouteFinderWidget(w.VBox):
             control.observe(self._answers_changed, names="value")
             self.controls[qid] = control
             setattr(self, qid, control)
-            box = w.VBox([w.HTML(value=f"<p><strong>{escape(question.prompt)}</strong></p>"), control])
+            prompt = w.HTML(value=f"<p><strong>{escape(question.prompt)}</strong></p>")
+            box = w.VBox([prompt, control])
             self.question_boxes[qid] = box
             rows.append(box)
         self.show_button = w.Button(
@@ -153,7 +154,8 @@ class RouteFinderWidget(w.VBox):
             )
             self.result.value = (
                 '<div class="sc-feedback" role="status" aria-live="polite"><p>Answer these '
-                f"questions first, then press <strong>Show the routes</strong>:</p><ul>{labels}</ul></div>"
+                "questions first, then press <strong>Show the routes</strong>:</p>"
+                f"<ul>{labels}</ul></div>"
             )
             return []
         self.result.value = result_html(self.answers["nation"], steps)
