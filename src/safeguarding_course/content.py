@@ -18,6 +18,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 DATA_DIR = Path(__file__).parent / "data"
 NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
+# Where a law or a piece of guidance applies: one nation, England and Wales together, or the UK.
+JURISDICTIONS = ("UK", "England and Wales", *NATIONS)
+# What a fact is about. Facts about law and statutory guidance must cite at least one primary
+# source (the statute on legislation.gov.uk, or the guidance on its publisher's own site).
+FACT_KINDS = (
+    "law",
+    "statutory_guidance",
+    "guidance",
+    "service",
+    "research",
+    "figure",
+    "practice",
+)
+NEEDS_PRIMARY = ("law", "statutory_guidance")
 
 
 class ContentError(ValueError):
@@ -48,6 +62,12 @@ class Source(_Item):
     url: str = Field(pattern=r"^https?://\S+$")
     checked: dt.date
     status: Literal["primary", "secondary"]
+    # How the page was read when it was not read at its own address (an archive copy, say).
+    seen_via: str | None = None
+
+    @property
+    def is_primary(self) -> bool:
+        return self.status == "primary"
 
     def citation(self) -> str:
         """'Publisher, Title (checked 28 November 2026): address'."""
@@ -136,8 +156,20 @@ class Dataset(_Sourced):
 
 class Fact(_Sourced):
     statement: str
+    kind: Literal[FACT_KINDS]
+    # Where it applies; required for law and statutory guidance.
+    nation: Literal[JURISDICTIONS] | None = None
     values: dict[str, str | int | float] = {}
     status: Literal["primary", "secondary", "unverified"]
+    # For facts likely to change soon (a commencement date, a final text): check again by then.
+    review_by: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _law_has_a_nation(self) -> Fact:
+        if self.kind in NEEDS_PRIMARY and self.nation is None:
+            kind = self.kind.replace("_", " ")
+            raise ValueError(f"a {kind} fact needs `nation:` (one of {list(JURISDICTIONS)})")
+        return self
 
 
 class SelfCheck(_Sourced):
@@ -403,6 +435,27 @@ def _check_references(content: Content, origin: dict) -> None:
             raise ContentError(f"{where}: item '{vignette.id}' lists an indicator twice")
 
 
+def _check_fact_evidence(content: Content, origin: dict) -> None:
+    """A fact's status must match its sources, and law or statutory guidance needs a primary one."""
+    for fact in content.facts.values():
+        if fact.status == "unverified":
+            continue
+        where = f"{origin[('facts', fact.id)]}: item '{fact.id}'"
+        primary = [s for s in fact.sources if content.sources[s].is_primary]
+        if fact.kind in NEEDS_PRIMARY and not primary:
+            raise ContentError(
+                f"{where}: a {fact.kind.replace('_', ' ')} fact must cite a primary source (the "
+                "statute on legislation.gov.uk, or the guidance on its publisher's own site), but "
+                f"{list(fact.sources)} are all secondary; add the primary source, or mark the "
+                "fact `status: unverified` and say what is known"
+            )
+        if fact.status == "primary" and not primary:
+            raise ContentError(
+                f"{where}: `status: primary` needs at least one primary source, but "
+                f"{list(fact.sources)} are all secondary; use `status: secondary`"
+            )
+
+
 def load_content(data_dir: Path | str = DATA_DIR) -> Content:
     """Read and validate every content file under `data_dir`."""
     data_dir = Path(data_dir)
@@ -427,6 +480,7 @@ def load_content(data_dir: Path | str = DATA_DIR) -> Content:
         ),
     )
     _check_references(content, origin)
+    _check_fact_evidence(content, origin)
     return content
 
 
