@@ -102,11 +102,12 @@ def result_html(nation: str, steps: list[RouteStep]) -> str:
     )
 
 
-def unanswered_html(labels: list[str]) -> str:
-    """What to answer before the routes can be shown."""
+def unanswered_html(prompts: list[str]) -> str:
+    """What to answer before the routes can be shown: the questions themselves, in order."""
+    items = "".join(f"<li>{escape(prompt)}</li>" for prompt in prompts)
     return (
-        '<div class="sc-feedback" role="status"><p><strong>Answer every question first.</strong> '
-        f"Not answered yet: {escape(', '.join(labels))}.</p></div>"
+        '<div class="sc-feedback"><p><strong>Answer these questions first</strong>, then press '
+        f"<strong>Show the routes</strong>:</p><ul>{items}</ul></div>"
     )
 
 
@@ -167,7 +168,7 @@ class RouteFinderWidget(CourseBox):
             steps = self.finder.find_routes(self.answers)
         except MissingAnswersError as missing:
             self.result.value = unanswered_html(
-                [self.finder.questions[q].label for q in missing.missing]
+                [self.finder.questions[q].prompt for q in missing.missing]
             )
             return []
         self.result.value = result_html(self.answers["nation"], steps)
