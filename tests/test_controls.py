@@ -138,19 +138,25 @@ def test_the_change_explorer_refuses_a_backwards_pair_in_plain_words():
 
 def test_the_route_finder_says_which_questions_to_answer_when_some_have_no_answer():
     finder = route_finder()
-    finder.nation.value = None
-    finder.age.value = None
+    finder.concern.value = "grooming_online"
+    finder.child_identified.value = "yes"
+    finder.immediate_danger.value = "no"
     assert finder.show() == []
     text = finder.result_text
-    assert text.startswith("Answer every question first.")
-    labels = {q: finder.finder.questions[q].label for q in ("nation", "age")}
-    assert f"Not answered yet: {labels['nation']}, {labels['age']}." in text
+    assert text.startswith("Answer these questions first")
+    for qid in ("nation", "age"):
+        assert finder.finder.questions[qid].prompt in text
+    assert finder.finder.questions["concern"].prompt not in text
 
 
 def test_route_finder_results_are_one_line_per_route_with_sources_once_at_the_end():
     finder = route_finder()
-    finder.nation.value = "Wales"
+    answers = {"nation": "Wales", "concern": "grooming_online", "child_identified": "yes",
+               "immediate_danger": "no", "age": "13_to_15"}
+    for qid, value in answers.items():
+        getattr(finder, qid).value = value
     steps = finder.show()
+    assert steps
     html = finder.result.value
     assert html.count("<details") == len(steps) == html.count("<summary>")
     assert html.count("Sources for these routes") == 1
