@@ -362,7 +362,9 @@ def _read_yaml(path: Path):
     except UnicodeDecodeError as exc:
         raise ContentError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     try:
-        return yaml.safe_load(text)
+        # libyaml's C parser when it is installed (it is with PyYAML's wheels): the same safe
+        # loading, several times faster, which keeps each module's Run All quick.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: not valid YAML: {exc}") from None
 
