@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 DATA_DIR = Path(__file__).parent / "data"
 NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
 # Where a law or a piece of guidance applies: one nation, England and Wales together, or the UK.
-JURISDICTIONS = ("UK", "England and Wales", *NATIONS)
+JURISDICTIONS = ("UK", "Great Britain", "England and Wales", *NATIONS)
 # What a fact is about. Facts about law and statutory guidance must cite at least one primary
 # source (the statute on legislation.gov.uk, or the guidance on its publisher's own site).
 FACT_KINDS = (
@@ -75,7 +75,9 @@ class Source(_Item):
 
 
 class Contact(_Item):
-    method: Literal["phone", "email", "online form", "online chat", "local", "in person"]
+    method: Literal[
+        "phone", "text message", "email", "online form", "online chat", "local", "in person"
+    ]
     value: str
     url: str | None = Field(default=None, pattern=r"^https://\S+$")
     hours: str | None = None
@@ -173,11 +175,15 @@ class Fact(_Sourced):
 
 
 class SelfCheck(_Sourced):
+    """An ungraded question. `reasons` says, for every option, why it is or is not right, so
+    the feedback after an attempt explains each option, not only the answer."""
+
     module: str
     prompt: str
     options: dict[str, str] = Field(min_length=2)
     correct: tuple[str, ...] = Field(min_length=1)
     multiple: bool = False
+    reasons: dict[str, str]
     explanation: str
 
     @model_validator(mode="after")
@@ -187,6 +193,15 @@ class SelfCheck(_Sourced):
             raise ValueError(f"correct answers {unknown} are not among the options")
         if not self.multiple and len(self.correct) != 1:
             raise ValueError("a single-choice question needs exactly one correct answer")
+        missing = [key for key in self.options if not self.reasons.get(key, "").strip()]
+        extra = [key for key in self.reasons if key not in self.options]
+        problems = []
+        if missing:
+            problems.append(f"add a reason for option(s) {missing}")
+        if extra:
+            problems.append(f"remove the reason(s) for {extra}, which are not options")
+        if problems:
+            raise ValueError("every option needs its own reason: " + "; ".join(problems))
         return self
 
 
@@ -201,12 +216,17 @@ class AbsentIndicator(_Item):
 
 
 class Vignette(_Sourced):
+    """A short fictional account for the indicator spotter. `present` may be empty: an
+    ordinary account, where the right answer is to tick nothing. `debrief` is shown only
+    after the learner has checked their answer."""
+
     module: str
     synthetic: Literal[True]
     title: str
     text: str
-    present: tuple[PresentIndicator, ...] = Field(min_length=1)
+    present: tuple[PresentIndicator, ...] = ()
     absent: tuple[AbsentIndicator, ...] = Field(min_length=1)
+    debrief: str
 
     @field_validator("text")
     @classmethod
@@ -215,17 +235,37 @@ class Vignette(_Sourced):
             raise ValueError("a vignette should be short (150 words at most)")
         return text
 
+    @property
+    def ordinary(self) -> bool:
+        """An account that shows no sign: the lesson is not to over-read it."""
+        return not self.present
+
     def offered(self) -> list[str]:
         """Indicator ids a learner chooses from: present and absent, in a stable order."""
         return sorted([p.indicator for p in self.present] + [a.indicator for a in self.absent])
 
 
 class Choice(_Item):
+    """One option at a decision. The ending is built from the choices a learner made:
+    `went_well` (for good or acceptable practice) goes under "What went well", and
+    `do_differently` (for acceptable or unsafe practice) under "What to do differently",
+    so an unsafe choice is never praised."""
+
     label: str
     next: str
     feedback: str
     quality: Literal["best", "acceptable", "unsafe"]
     sources: tuple[str, ...] = Field(min_length=1)
+    went_well: str | None = None
+    do_differently: str | None = None
+
+    @model_validator(mode="after")
+    def _unsafe_is_never_praised(self) -> Choice:
+        if self.quality == "unsafe" and self.went_well:
+            raise ValueError("an unsafe choice cannot say what went well")
+        if self.quality == "best" and self.do_differently:
+            raise ValueError("a good-practice choice has nothing to do differently")
+        return self
 
 
 class ScenarioNode(_Item):
@@ -250,6 +290,8 @@ class Scenario(_Sourced):
     nation: Literal["England", "Wales", "Scotland", "Northern Ireland"] = "England"
     start: str
     nodes: dict[str, ScenarioNode] = Field(min_length=2)
+    # Points to take away, shown at every ending (never before the learner has played).
+    debrief: tuple[str, ...] = ()
 
     def all_sources(self) -> set[str]:
         return set(self.sources) | {
@@ -352,7 +394,9 @@ def _read_yaml(path: Path):
     except UnicodeDecodeError as exc:
         raise ContentError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     try:
-        return yaml.safe_load(text)
+        # libyaml's C parser when it is installed (it is with PyYAML's wheels): the same safe
+        # loading, several times faster, which keeps each module's Run All quick.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: not valid YAML: {exc}") from None
 
