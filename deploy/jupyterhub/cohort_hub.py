@@ -174,9 +174,16 @@ def _digest(*parts: bytes) -> str:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
+#: what the course's wheel is built from (pyproject.toml names jupyter-config/ in data-files)
+WHEEL_FOLDERS = ("src", "jupyter-config")
+
+
 def _course_source_digest() -> str:
-    files = sorted(p for p in (REPO / "src").rglob("*") if p.is_file() and "__pycache__" not in
-                   p.parts and not p.name.endswith(".pyc") and ".egg-info" not in str(p))
+    files = sorted(
+        p for folder in WHEEL_FOLDERS for p in (REPO / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
+        and ".egg-info" not in str(p)
+    )  # fmt: skip
     files.append(REPO / "pyproject.toml")
     return _digest(*(str(p.relative_to(REPO)).encode() + b"\0" + p.read_bytes() for p in files))
 
@@ -216,8 +223,10 @@ def install_environment(env_dir: Path) -> tuple[Path, Path]:
     if done.get("course") != wanted["course"]:
         say("installing the course package from a wheel (not editable)")
         with tempfile.TemporaryDirectory() as tmp:
-            shutil.copytree(REPO / "src", Path(tmp) / "src",
-                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+            for folder in WHEEL_FOLDERS:
+                if (REPO / folder).is_dir():
+                    shutil.copytree(REPO / folder, Path(tmp) / folder,
+                                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
             for name in ("pyproject.toml", "README.md", "LICENSE"):
                 shutil.copy(REPO / name, Path(tmp) / name)
             run([str(python), "-m", "pip", "wheel", "--quiet", "--no-deps",
