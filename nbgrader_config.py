@@ -62,3 +62,13 @@ c.GenerateFeedback.preprocessors = [
 # `nbgrader export` writes a status column, so a submission that could not be graded shows as
 # "not graded" with its reason, never as a zero.
 c.ExportApp.plugin_class = "safeguarding_course.grading.export.StatusCsvExportPlugin"
+
+# `nbgrader collect` keeps collected submissions private to the trainer (nbgrader leaves them
+# mode 777) and, on a hub, refuses a submission filed under another trainee's name.
+c.ExchangeFactory.collect = "safeguarding_course.exchange.PrivateCollect"
+
+# This site's own settings (for example the gradebook on PostgreSQL: c.CourseDirectory.db_url),
+# kept beside this file in nbgrader_local_config.py, which is never committed.
+import os  # noqa: E402
+
+load_subconfig("nbgrader_local_config.py", path=os.path.dirname(os.path.abspath(__file__)))  # noqa: F821

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .gradebook import gradebook_url
 from .submissions import NotGraded, check_submission, update_register
 
 _API = None  # one nbgrader API per worker process
@@ -81,7 +82,7 @@ def _grade_one(job: tuple[str, str]) -> Outcome:
 def _expected_notebooks(course_root: Path, assignment: str) -> list[str]:
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course_root)) as gb:
         try:
             found = gb.find_assignment(assignment)
         except MissingEntry:
@@ -97,7 +98,7 @@ def _record_trainees(course_root: Path, student_ids: set[str]) -> None:
     export lists them as "not graded" rather than leaving them out."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course_root)) as gb:
         for student_id in sorted(student_ids):
             gb.update_or_create_student(student_id)
 

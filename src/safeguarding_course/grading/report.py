@@ -31,6 +31,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from ..charts import OKABE_ITO
+from .gradebook import gradebook_url
 from .literal_answers import declared_names, read_answers
 from .submissions import read_register
 
@@ -152,11 +153,12 @@ def build_report(course_root: Path) -> Report:
 
     course_root = Path(course_root)
     database = course_root / "gradebook.db"
+    url = gradebook_url(course_root)
     report = Report(questions=[], totals={}, max_totals={}, status={})
-    if not database.is_file():
+    if url.startswith("sqlite:") and not database.is_file():
         return report
     register = {(e.assignment, e.student_id): e.reason for e in read_register(course_root)}
-    with Gradebook(f"sqlite:///{database}") as gb:
+    with Gradebook(url) as gb:
         students = [s.id for s in gb.students]
         for assignment in gb.assignments:
             questions = _questions(gb, assignment)
