@@ -41,6 +41,16 @@ from safeguarding_course.grading.autograde import (  # noqa: E402
     GradeLiteralAnswers,
     RebuildFromGradebook,
 )
+from safeguarding_course.grading.converter import use_course_autograde  # noqa: E402
+
+# `nbgrader autograde` (and formgrader's autograde button) use the course's CourseAutograde: a
+# submission is plain files or nothing (no links, pipes or devices; sizes checked before
+# reading), only timestamp.txt and declared files are copied, one grading run at a time per
+# course (a lock), and a plain reason for every submission it cannot grade.
+use_course_autograde()
+# Files trainees may hand in beside the notebook, per assessment (none so far); nothing else in
+# a submission folder is ever copied into autograded/ or feedback/.
+c.CourseAutograde.allowed_files = {}
 
 c.Autograde.sanitize_preprocessors = [RebuildFromGradebook]
 c.Autograde.autograde_preprocessors = [
