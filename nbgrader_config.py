@@ -51,6 +51,9 @@ use_course_autograde()
 # Files trainees may hand in beside the notebook, per assessment (none so far); nothing else in
 # a submission folder is ever copied into autograded/ or feedback/.
 c.CourseAutograde.allowed_files = {}
+# `nbgrader collect` keeps links in a submission as links (so the check above refuses them),
+# rather than copying what they point to with your rights.
+c.ExchangeFactory.collect = "safeguarding_course.grading.exchange.CourseCollect"
 
 c.Autograde.sanitize_preprocessors = [RebuildFromGradebook]
 c.Autograde.autograde_preprocessors = [

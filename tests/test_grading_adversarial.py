@@ -25,6 +25,7 @@ import stat
 import subprocess
 import time
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import adversarial_submissions as adv
@@ -400,7 +401,7 @@ ATTACKS = [
     Attack("end_markers", 20, "END HIDDEN TESTS, END MARK SCHEME and END SOLUTION lines", adv.end_markers, marks()),
     Attack("mark_scheme_marker", 20, "BEGIN MARK SCHEME and BEGIN SOLUTION in the written answer", adv.mark_scheme_marker, marks()),
     Attack("marker_in_code_answer", 20, "the right q1 answer with # ### BEGIN HIDDEN TESTS", adv.marker_in_code_answer, marks()),
-    Attack("marker_in_code_string", 20, 'answer_q2 = "### BEGIN MARK SCHEME"', adv.marker_in_code_string, marks(q2=0), tests_say={"q2_models_limits": "Question 2 is not right."}),
+    Attack("marker_in_code_string", 20, 'answer_q2 = "### BEGIN MARK SCHEME"', adv.marker_in_code_string, marks(q2=0), tests_say={"q2_models_limits": "answer_q2 should be one of"}),
     # -- 21. answers and names that are spreadsheet formulas or HTML --
     Attack("csv_formulas", 21, "=HYPERLINK, @SUM, +, - and tab= answers", adv.csv_formulas, marks(q1=0, q2=0, q4=0, q5=0, q7=0)),
     Attack("csv_formulas_cr", 21, "a carriage-return formula and <img onerror> as answers", adv.csv_formulas_cr, marks(q1=0, q2=0)),
@@ -927,42 +928,71 @@ def test_every_not_graded_reason_says_what_went_wrong(batch):
 
 
 WRITTEN_ACTS = ["html_in_written_answer", "tex_links", "markdown_links", "block_escape"]
-TAG = re.compile(r"<\s*(a|img|script|iframe|object|embed|svg|math)\b", re.I)
-URL_ATTRIBUTE = re.compile(r"""(?i)(href|src)\s*=\s*["']?[^"'\s>]*example\.org""")
+ACTIVE_TAGS = {"a", "img", "script", "iframe", "object", "embed", "svg", "math", "link", "form"}
 
 
-def written_cell_html(page: str) -> str:
-    """The written answer's block in a page (nbconvert renders it as our <pre>)."""
-    found = re.search(r'<pre class="written-answer[^>]*>(.*?)</pre>', page, re.S)
-    assert found, "the written answer is not shown as a text block"
-    return found.group(0)
+class PageElements(HTMLParser):
+    """The elements of a page as a browser's parser sees them, and the written answer's block."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements, self.depth, self.block_children, self.block_text = [], 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.elements.append((tag, attrs))
+        if self.depth:
+            self.block_children.append(tag)
+        if tag == "pre" and "written-answer" in (attrs.get("class") or ""):
+            self.depth = 1
+            self.block_class = attrs["class"]
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "pre":
+            self.depth = 0
+
+    def handle_data(self, data):
+        if self.depth:
+            self.block_text.append(data)
+
+
+def elements(page: str) -> PageElements:
+    parser = PageElements()
+    parser.feed(page)
+    return parser
 
 
 @pytest.mark.parametrize("name", WRITTEN_ACTS)
 def test_a_written_answer_can_only_show_as_text(batch, name):
-    """(3) In the autograded notebook (what formgrader renders) and the feedback page, the
-    written answer is one <pre> block of escaped text: no tag, link or image forms (not even
-    from `</pre>`), and no `$`, backslash or backtick is left for MathJax or Markdown to act on,
-    while the words the trainee typed are all still shown."""
+    """(3) In formgrader's rendering of the autograded notebook and in the feedback page, the
+    written answer is one <pre> element holding only text (no child element, so no tag, link or
+    image formed, not even from `</pre>`), marked for MathJax to skip; in the notebook and in
+    formgrader's Markdown rendering no `$`, backslash or backtick is left raw for MathJax or
+    Markdown; no element anywhere links to the trainee's addresses. Every word is shown.
+    (MathJax 2 in Chromium typesets none of it; checked by hand, see the issue 10 report.)"""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     source, page = written_answer(batch, name)
     formgrader = markdown2html_mistune(source)  # the filter formgrader's template applies
-    for rendered in (formgrader, page):
-        block = written_cell_html(rendered)
-        inner = block[block.index(">") + 1 : -len("</pre>")]
-        assert not TAG.search(inner) and "<" not in inner and ">" not in inner
+    for raw in (source, formgrader):
+        inner = raw[raw.index(">") + 1 : raw.rindex("</pre>")]
+        assert "<" not in inner and ">" not in inner
         assert not re.search(r"[$\\`]", inner), "a TeX or Markdown delimiter is left raw"
-        assert "tex2jax_ignore" in block
-        assert not URL_ATTRIBUTE.search(rendered)
-    assert not TAG.search(source.split(">", 1)[1])
-    shown = html.unescape(written_cell_html(page))
     typed = adv.full_answers()[adv.WRITTEN]
-    assert typed.split()[0] in shown
-    if name == "tex_links":
-        assert "\\href{https://example.org/steal}{my sources}" in shown
-    if name == "block_escape":
-        assert '</pre><a href="https://example.org/escaped">' in shown
+    for rendered in (formgrader, page):
+        found = elements(rendered)
+        assert found.block_children == [], found.block_children
+        assert "tex2jax_ignore" in found.block_class
+        for tag, attrs in found.elements:
+            values = " ".join(str(v) for v in attrs.values()).lower()
+            assert not (tag in ACTIVE_TAGS and ("example.org" in values or "javascript" in values))
+            assert tag != "iframe" and not any(k.startswith("on") for k in attrs)
+        shown = "".join(found.block_text)
+        assert typed.split()[0] in shown
+        if name == "tex_links":
+            assert "\\href{https://example.org/steal}{my sources}" in shown
+        if name == "block_escape":
+            assert '</pre><a href="https://example.org/escaped">' in shown
 
 
 @pytest.mark.parametrize("name", ["written_110k", "written_2mb"])
@@ -1096,3 +1126,25 @@ def test_two_runs_at_once_lose_no_graded_notebook(small_course):
     small_course.nbgrader("generate_feedback", FIRST, "--force")
     for name in ("honest", "blank", "q6"):
         assert (root / "feedback" / name / FIRST / f"{FIRST}.html").is_file(), name
+
+
+def test_collect_keeps_a_link_in_the_exchange_as_a_link(small_course, tmp_path):
+    """(1) A link a trainee leaves in the exchange's inbound folder reaches submitted/ as a
+    link (nbgrader's own collect would copy the trainer's model answers in its place), a named
+    pipe is left out, and grading then refuses the link by name."""
+    root = small_course.root
+    exchange = tmp_path / "exchange"
+    inbound = exchange / "online-grooming-awareness" / "inbound"
+    folder = inbound / f"linker+{FIRST}+2026-11-28 10:00:00.000000 UTC+a1b2"
+    folder.mkdir(parents=True)
+    (folder / NOTEBOOK).symlink_to(root / "solutions" / FIRST / NOTEBOOK)
+    (folder / "timestamp.txt").write_text("2026-11-28 10:00:00.000000 UTC\n")
+    os.mkfifo(folder / "pipe")
+    small_course.nbgrader("collect", FIRST, f"--Exchange.root={exchange}")
+    collected = root / "submitted" / "linker" / FIRST
+    assert (collected / NOTEBOOK).is_symlink()
+    assert not (collected / "pipe").exists()
+    process, _ = grade_cohort(root)
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert "is a symbolic link" in not_graded_csv(root)["linker"]
+    assert not (root / "autograded" / "linker").exists()
