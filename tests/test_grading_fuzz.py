@@ -108,7 +108,7 @@ letters = st.sampled_from(["A", "B", "C", "D", "E", "b", " B ", "AB", "report_re
 numbers = st.one_of(
     st.integers(min_value=-(10**90), max_value=10**90),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([95, 94.8, 1e308, -1e308, 2**255, 2**256, 10**77, 0.1]),
+    st.sampled_from([95, 94.8, 1e308, -1e308, 2**255, 2**256, 10**77, 10**400, -(10**400), 0.1]),
 )
 values = st.recursive(
     st.one_of(letters, numbers, texts, st.none(), st.booleans()),
