@@ -175,13 +175,22 @@ class CourseAutograde(Autograde, _SubmissionFilesOnly):
     # -- each submission ----------------------------------------------------------------------
 
     def _expected_notebooks(self, assignment_id: str) -> list[str]:
+        """The notebooks the assessment has: those `generate_assignment` released (read from
+        the release folder, which is quicker than opening the gradebook for every submission),
+        or else the gradebook's."""
         if assignment_id not in self._expected:
-            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-                try:
-                    found = gb.find_assignment(assignment_id).notebooks
-                except MissingEntry:
-                    found = []
-                self._expected[assignment_id] = sorted(f"{nb.name}.ipynb" for nb in found)
+            folder = Path(
+                self.coursedir.format_path(self.coursedir.release_directory, ".", assignment_id)
+            )
+            names = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+            if not names:
+                with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+                    try:
+                        found = gb.find_assignment(assignment_id).notebooks
+                    except MissingEntry:
+                        found = []
+                    names = sorted(f"{nb.name}.ipynb" for nb in found)
+            self._expected[assignment_id] = names
         return self._expected[assignment_id]
 
     def init_destination(self, assignment_id: str, student_id: str) -> bool:
