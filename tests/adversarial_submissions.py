@@ -514,6 +514,11 @@ def timestamp_fifo(ctx: Ctx) -> Files:
     return {**files(answered(ctx)), "timestamp.txt": FIFO}
 
 
+def secret_link(ctx: Ctx) -> Files:
+    """nbgrader's submission_secret.txt (which release_feedback reads) as a link."""
+    return {**files(answered(ctx)), "submission_secret.txt": Link("/etc/passwd")}
+
+
 DECLARED = "my_notes.txt"  # the batch course declares this file for the assessment
 
 

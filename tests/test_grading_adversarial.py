@@ -372,6 +372,7 @@ ATTACKS = [
     Attack("special_files_beside", 16, "a named pipe, a link to /dev/zero and an undeclared file beside the notebook", adv.special_files_beside, marks()),
     Attack("timestamp_device", 16, "timestamp.txt is a link to /dev/zero", adv.timestamp_device, None, not_graded="timestamp.txt is a symbolic link (to /dev/zero)"),
     Attack("timestamp_fifo", 16, "timestamp.txt is a named pipe", adv.timestamp_fifo, None, not_graded="timestamp.txt is a named pipe"),
+    Attack("secret_link", 16, "submission_secret.txt is a link to /etc/passwd", adv.secret_link, None, not_graded="submission_secret.txt is a symbolic link (to /etc/passwd)"),
     Attack("declared_file", 16, "a file the trainer declared, as an ordinary file: copied", adv.declared_file, marks()),
     Attack("declared_file_link", 16, "the declared file is a link to gradebook.db", adv.declared_file_link, None, not_graded="the file my_notes.txt is a symbolic link"),
     Attack("declared_file_too_big", 16, "the declared file is 6 MB", adv.declared_file_too_big, None, not_graded="the file my_notes.txt is 6.0 MB, more than the 5.0 MB"),
@@ -860,7 +861,7 @@ def test_a_hostile_json_notebook_does_not_stop_the_batch(hostile_files):
 
 # -- second attack round (issue 10): what reaches autograded/, feedback/ and the reports -------
 
-ALLOWED_OUTPUT = {NOTEBOOK, "timestamp.txt", f"{FIRST}.html"}
+ALLOWED_OUTPUT = {NOTEBOOK, "timestamp.txt", "submission_secret.txt", f"{FIRST}.html"}
 SIDE_FILE = f"{FIRST}_written_answers/{adv.WRITTEN}.txt"
 
 

@@ -9,7 +9,8 @@ preprocessors from nbgrader_config.py) and changes three things:
 1. Before a submission is touched, `inspect_submission` checks it (links, special files, sizes
    with lstat, valid notebook JSON, cell count). One that fails is "not graded" with the
    reason; its files are left as they are and nothing is copied.
-2. Only `timestamp.txt` and the files the trainer declares for an assessment are copied, each
+2. Only `timestamp.txt`, `submission_secret.txt` (nbgrader's, for release_feedback) and the
+   files the trainer declares for an assessment are copied, each
    as an ordinary file read without following links:
 
        c.CourseAutograde.allowed_files = {"02_recognising_risk_indicators": ["diagram.png"]}
@@ -36,6 +37,7 @@ from .lock import DEFAULT_WAIT_SECONDS, GradingBusy, grading_lock, held_here
 from .submissions import (
     MAX_EXTRA_FILE_BYTES,
     MAX_TIMESTAMP_BYTES,
+    SECRET,
     TIMESTAMP,
     NotGraded,
     NotPlainFile,
@@ -86,8 +88,8 @@ class _SubmissionFilesOnly(BaseConverter):
         source = Path(self._format_source(assignment_id, student_id))
         dest = Path(self._format_dest(assignment_id, student_id))
         dest.mkdir(parents=True, exist_ok=True)
-        limits = {TIMESTAMP: MAX_TIMESTAMP_BYTES}
-        for name in [TIMESTAMP, *self.allowed_files.get(assignment_id, [])]:
+        limits = {TIMESTAMP: MAX_TIMESTAMP_BYTES, SECRET: MAX_TIMESTAMP_BYTES}
+        for name in [TIMESTAMP, SECRET, *self.allowed_files.get(assignment_id, [])]:
             if os.path.lexists(source / name):
                 self.log.info("Copying %s (an ordinary file) to %s", name, dest)
                 copy_plain_file(source / name, dest / name, limits.get(name, MAX_EXTRA_FILE_BYTES))

@@ -5,7 +5,8 @@ ordinary file (not a symbolic link, a folder, a named pipe or a device), no larg
 `MAX_NOTEBOOK_BYTES`, valid UTF-8 notebook JSON with at most `MAX_CELLS` cells. Sizes and kinds
 are checked with `os.lstat` before a byte is read, and files are then opened without following
 links (`O_NOFOLLOW`), so a check and a read cannot see different files. Other files beside the
-notebook are never read or copied, except `timestamp.txt` and files the trainer declared for an
+notebook are never read or copied, except `timestamp.txt`, nbgrader's `submission_secret.txt`
+and files the trainer declared for an
 assessment (`CourseAutograde.allowed_files` in nbgrader_config.py), which must be ordinary files
 too.
 
@@ -31,6 +32,7 @@ from .safe_output import restore_cell, write_csv
 REGISTER = "not_graded.csv"
 FIELDS = ("student_id", "assignment", "reason", "path")
 TIMESTAMP = "timestamp.txt"
+SECRET = "submission_secret.txt"  # written by `nbgrader submit`; release_feedback needs it
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024  # a notebook with many saved charts is about 2 MB
 MAX_EXTRA_FILE_BYTES = 5 * 1024 * 1024
@@ -292,6 +294,10 @@ def inspect_submission(
     problem = timestamp_problem(folder / TIMESTAMP)
     if problem:
         return refuse(problem, folder / TIMESTAMP)
+    if SECRET in entries:
+        problem = plain_file_problem(folder / SECRET, MAX_TIMESTAMP_BYTES, SECRET)
+        if problem:
+            return refuse(problem, folder / SECRET)
     for name in allowed_files:
         if name in entries:
             problem = plain_file_problem(folder / name, MAX_EXTRA_FILE_BYTES, f"the file {name}")
