@@ -41,6 +41,16 @@ from safeguarding_course.grading.autograde import (  # noqa: E402
     GradeLiteralAnswers,
     RebuildFromGradebook,
 )
+from safeguarding_course.grading.converter import use_course_autograde  # noqa: E402
+
+# `nbgrader autograde` (and formgrader's autograde button) use the course's CourseAutograde: a
+# submission is plain files or nothing (no links, pipes or devices; sizes checked before
+# reading), only timestamp.txt and declared files are copied, one grading run at a time per
+# course (a lock), and a plain reason for every submission it cannot grade.
+use_course_autograde()
+# Files trainees may hand in beside the notebook, per assessment (none so far); nothing else in
+# a submission folder is ever copied into autograded/ or feedback/.
+c.CourseAutograde.allowed_files = {}
 
 c.Autograde.sanitize_preprocessors = [RebuildFromGradebook]
 c.Autograde.autograde_preprocessors = [
@@ -63,8 +73,10 @@ c.GenerateFeedback.preprocessors = [
 # "not graded" with its reason, never as a zero.
 c.ExportApp.plugin_class = "safeguarding_course.grading.export.StatusCsvExportPlugin"
 
-# `nbgrader collect` keeps collected submissions private to the trainer (nbgrader leaves them
-# mode 777) and, on a hub, refuses a submission filed under another trainee's name.
+# `nbgrader collect` keeps links in a submission as links (so the check above refuses them)
+# rather than copying what they point to with your rights, keeps collected submissions private
+# to the trainer (nbgrader leaves them mode 777) and, on a hub, refuses a submission filed under
+# another trainee's name.
 c.ExchangeFactory.collect = "safeguarding_course.exchange.PrivateCollect"
 
 # This site's own settings (for example the gradebook on PostgreSQL: c.CourseDirectory.db_url),

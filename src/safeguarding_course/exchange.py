@@ -1,6 +1,14 @@
 """nbgrader's exchange, made safe for a cohort of real users (a JupyterHub on one machine).
 
-`PrivateCollect` is nbgrader's own collect step with two changes:
+`PrivateCollect` is nbgrader's own collect step with three changes:
+
+* **Links stay links.** nbgrader's collect copies each submission out of the exchange with
+  `shutil.copytree`, which follows symbolic links with the trainer's rights: a link a trainee
+  left in the inbound folder (to the trainer's solutions, or to another trainee's work) would
+  arrive in submitted/ as an ordinary copy of what it points to. Links are copied as links, so
+  the autograde check refuses them by name ("not graded: the notebook is a symbolic link"),
+  and named pipes and devices are left out (they cannot be copied, and reading one would never
+  end).
 
 * **Collected submissions belong to the trainer alone.** nbgrader's submit makes each
   submission folder in the exchange mode 777, and collect copies that mode into
@@ -22,10 +30,12 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import shutil
 import stat
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect, groupby
+from nbgrader.utils import ignore_patterns
 from traitlets import Bool, Dict
 
 PRIVATE_DIR = stat.S_IRWXU  # 700
@@ -55,7 +65,39 @@ def make_private(folder: str) -> None:
         dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
 
 
-class PrivateCollect(ExchangeCollect):
+class CourseCollect(ExchangeCollect):
+    """nbgrader's collect, copying links as links and leaving out pipes and devices."""
+
+    def do_copy(self, src, dest, log=None):
+        size = self.get_size(src)  # nbgrader's own size check (links are not counted)
+        if size > 1000 * self.coursedir.max_dir_size:
+            self.log.error("Directory size is too big")
+            raise RuntimeError(f"Directory size is too big. Size is {size}")
+        nbgrader_ignore = ignore_patterns(
+            exclude=self.coursedir.ignore,
+            include=self.coursedir.include,
+            max_file_size=self.coursedir.max_file_size,
+            log=self.log,
+        )
+
+        def ignore(folder, names):
+            left_out = set(nbgrader_ignore(folder, names))
+            for name in names:
+                mode = os.lstat(os.path.join(folder, name)).st_mode
+                if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+                    self.log.warning("Not collected (not an ordinary file): %s", name)
+                    left_out.add(name)
+            return left_out
+
+        shutil.copytree(src, dest, symlinks=True, ignore=ignore)
+        if self.coursedir.groupshared:  # as nbgrader's own collect does
+            for folder, _, _ in os.walk(dest):
+                mode = os.stat(folder).st_mode
+                if mode & 0o2770 != 0o2770:
+                    os.chmod(folder, (mode | 0o2770) & 0o2777)
+
+
+class PrivateCollect(CourseCollect):
     """nbgrader's collect: owner-only collected copies, and no submissions in another's name."""
 
     require_owner = Bool(

@@ -24,8 +24,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .converter import grade_submission
 from .gradebook import gradebook_url
-from .submissions import NotGraded, check_submission, update_register
+from .lock import DEFAULT_WAIT_SECONDS, GradingBusy, grading_lock
+from .submissions import NotGraded, check_folder, update_register
 
 _API = None  # one nbgrader API per worker process
 
@@ -55,28 +57,9 @@ def _init_worker(course_root: str) -> None:
     _API = _load_api(Path(course_root))
 
 
-def _last_error(result: dict) -> str:
-    """The most specific line of nbgrader's error output (not its generic closing advice)."""
-    text = "\n".join(filter(None, (result.get("log"), result.get("error")))).splitlines()
-    generic = ("see the above traceback", "There was an error processing")
-    lines = [
-        line.strip()
-        for line in text
-        if ("ERROR" in line or "Error" in line) and not any(g in line for g in generic)
-    ]
-    return (lines[-1] if lines else (text[-1].strip() if text else "unknown"))[:300]
-
-
 def _grade_one(job: tuple[str, str]) -> Outcome:
     assignment, student_id = job
-    for attempt in range(3):
-        result = _API.autograde(assignment, student_id, force=True, create=True)
-        if result.get("success"):
-            return Outcome(assignment, student_id, None)
-        if "database is locked" not in (result.get("error") or "") or attempt == 2:
-            break
-        time.sleep(0.5 * (attempt + 1))
-    return Outcome(assignment, student_id, f"nbgrader could not grade it: {_last_error(result)}")
+    return Outcome(assignment, student_id, grade_submission(_API, assignment, student_id))
 
 
 def _expected_notebooks(course_root: Path, assignment: str) -> list[str]:
@@ -108,11 +91,23 @@ def _assignments_with_submissions(course_root: Path) -> list[str]:
 
 
 def grade_cohort(
-    course_root: Path, assignments: list[str], workers: int | None = None, progress: bool = True
+    course_root: Path,
+    assignments: list[str],
+    workers: int | None = None,
+    progress: bool = True,
+    wait: float = DEFAULT_WAIT_SECONDS,
 ) -> list[Outcome]:
-    """Grade every submission of `assignments`; return one outcome per submission."""
+    """Grade every submission of `assignments`; return one outcome per submission. Holds the
+    course's grading lock, so that no other grading run writes the same folders meanwhile."""
     course_root = course_root.resolve()
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    with grading_lock(course_root, wait, "grade-cohort"):
+        return _grade_cohort(course_root, assignments, workers, progress)
+
+
+def _grade_cohort(
+    course_root: Path, assignments: list[str], workers: int | None, progress: bool
+) -> list[Outcome]:
     outcomes: list[Outcome] = []
     jobs: list[tuple[str, str]] = []
     for assignment in assignments:
@@ -120,7 +115,8 @@ def grade_cohort(
         for folder in sorted((course_root / "submitted").glob(f"*/{assignment}")):
             student_id = folder.parent.name
             try:
-                problem = check_submission(folder, student_id, assignment, expected)
+                # the quick part here; the full check runs in the worker that grades it
+                problem = check_folder(folder, student_id, assignment, expected)
             except Exception as error:  # one odd submission must not stop the cohort
                 problem = NotGraded(
                     student_id,
@@ -176,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=None, help="worker processes (default: one per core)"
     )
     parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT_SECONDS,
+        help="seconds to wait for another grading run of this course to finish (default: 60)",
+    )
     args = parser.parse_args(argv)
 
     root = Path.cwd()
@@ -186,7 +188,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("name an assessment, or use --all")
 
     start = time.perf_counter()
-    outcomes = grade_cohort(root, assignments, args.workers, progress=not args.no_progress)
+    try:
+        outcomes = grade_cohort(
+            root, assignments, args.workers, progress=not args.no_progress, wait=args.wait
+        )
+    except GradingBusy as busy:
+        print(f"grade-cohort: not grading: {busy}.", file=sys.stderr)
+        return 1
     seconds = time.perf_counter() - start
     for assignment in assignments:
         mine = [o for o in outcomes if o.assignment == assignment]

@@ -13,6 +13,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins.export import ExportPlugin
 
+from .safe_output import safe_row
 from .submissions import read_register
 
 COLUMNS = [
@@ -100,4 +101,4 @@ class StatusCsvExportPlugin(ExportPlugin):
                         )
                     elif status == "no submission":
                         row.update(raw_score=0.0, late_submission_penalty=0.0, score=0.0)
-                    writer.writerow(row)
+                    writer.writerow(safe_row(row))  # text cells never run as formulas

@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
-import csv
+import html
 import io
 import json
 import re
@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 from ..charts import OKABE_ITO
 from .gradebook import gradebook_url
 from .literal_answers import declared_names, read_answers
+from .safe_output import markdown_literal, write_csv
 from .submissions import read_register
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
@@ -304,10 +305,7 @@ def _histogram(assignment: str, totals: list[float], maximum: float) -> tuple[st
 
 
 def _write_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(path, fields, rows)  # text cells made safe to open in a spreadsheet
 
 
 def question_rows(report: Report) -> list[dict]:
@@ -379,7 +377,7 @@ def write_report(report: Report, folder: Path) -> Path:
                 assignment, list(totals.values()), report.max_totals[assignment]
             )
             lines += [
-                f'<img src="data:image/png;base64,{image}" alt="{description}">',
+                f'<img src="data:image/png;base64,{image}" alt="{html.escape(description)}">',
                 "",
                 f"*{description}*",
                 "",
@@ -401,7 +399,8 @@ def write_report(report: Report, folder: Path) -> Path:
         if mine:
             lines += ["", "Most often missed or wrongly chosen:", ""]
             lines += [
-                f'- {m["question"]}: {m["kind"]} "{m["text"]}" by {m["count"]} of {m["answered"]}'
+                f"- {m['question']}: {m['kind']} {markdown_literal(m['text'])} "
+                f"by {m['count']} of {m['answered']}"
                 for m in mine[:15]
             ]
         lines.append("")
