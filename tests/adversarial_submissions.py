@@ -609,7 +609,8 @@ def surrogate_in_set(ctx: Ctx) -> Files:
 
 def surrogate_in_comment(ctx: Ctx) -> Files:
     """The right answer, with a lone surrogate only in a comment: it still counts."""
-    return ascii_json(answered(ctx, q2_answer='answer_q2 = "B"  # \udc9d\n'))
+    right = full_answers()["q2_answer"].rstrip("\n")
+    return ascii_json(answered(ctx, q2_answer=right + "  # \udc9d\n"))
 
 
 def surrogate_outside_string(ctx: Ctx) -> Files:
@@ -696,7 +697,8 @@ def mark_scheme_marker(ctx: Ctx) -> Files:
 
 
 def marker_in_code_answer(ctx: Ctx) -> Files:
-    return files(answered(ctx, q1_answer='answer_q1 = "B"  # ### BEGIN HIDDEN TESTS\n'))
+    right = full_answers()["q1_answer"].rstrip("\n")
+    return files(answered(ctx, q1_answer=right + "  # ### BEGIN HIDDEN TESTS\n"))
 
 
 def marker_in_code_string(ctx: Ctx) -> Files:
