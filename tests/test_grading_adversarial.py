@@ -524,7 +524,8 @@ def test_one_grade_cohort_run_grades_the_whole_batch(batch):
     assert batch.first.scores["honest"] == marks()
     assert batch.course.total(FIRST, "honest") == adv.FULL_AUTO_MARKS == 10
     assert batch.course.total(FIRST, "blank") == 0.0
-    assert batch.export["honest"]["status"] == "graded"
+    # its written answer waits for a trainer, so the export says so (issue 12)
+    assert batch.export["honest"]["status"] == "awaiting marking"
     assert float(batch.export["honest"]["score"]) == 10.0
     assert float(batch.export["blank"]["score"]) == 0.0
     assert batch.feedback.returncode == 0, batch.feedback.stderr[-3000:]
@@ -566,8 +567,11 @@ def test_marks_are_exactly_what_the_literal_answers_earn(batch, attack):
     assert batch.first.scores[attack.name] == attack.marks
     assert batch.course.total(FIRST, attack.name) == attack.total
     row = batch.export[attack.name]
-    assert row["status"] == "graded" and row["reason"] == ""
-    assert float(row["score"]) == attack.total
+    # a written answer still to mark leaves the score empty until a trainer marks it (issue 12)
+    assert row["status"] in ("graded", "awaiting marking"), row
+    waiting = row["status"] == "awaiting marking"
+    assert row["reason"] == (f"to mark: Question 8 ({adv.WRITTEN})" if waiting else "")
+    assert float(row["marked_so_far"] if waiting else row["score"]) == attack.total
     assert float(row["max_score"]) == MAX_SCORE
 
 

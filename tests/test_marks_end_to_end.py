@@ -49,8 +49,10 @@ PARTLY = {  # trainee_c: hand-made answers for the statistics below
     "q7_answer": 'answer_q7 = "B"',
     WRITTEN: "I would tell my supervisor the same day and write down what Tom said.",
 }
-MARKS = {"trainee_a": (3.0, "Good pattern spotting. Say by when you would tell."),
-         "trainee_c": (1.0, "Name the signs you see, and say who you would tell.")}
+MARKS = {
+    "trainee_a": (3.0, "Good pattern spotting. Say by when you would tell."),
+    "trainee_c": (1.0, "Name the signs you see, and say who you would tell."),
+}
 
 
 def trainer_block() -> list[str]:
@@ -63,7 +65,11 @@ def trainer_block() -> list[str]:
 
 def bash(line: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["bash", "-c", line], cwd=cwd, env=nbgrader_env(), capture_output=True, text=True,
+        ["bash", "-c", line],
+        cwd=cwd,
+        env=nbgrader_env(),
+        capture_output=True,
+        text=True,
         timeout=600,
     )
 
@@ -81,8 +87,13 @@ def snapshot(course: CourseFolder, folder: str) -> dict:
     from safeguarding_course.grading.export import export_rows
     from safeguarding_course.grading.report import build_report, write_report
 
-    with contextlib.chdir(course.root), Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gb:
-        export = {r["student_id"]: {k: str(v) for k, v in r.items()} for r in export_rows(course.root, gb)}
+    with (
+        contextlib.chdir(course.root),
+        Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gb,
+    ):
+        export = {
+            r["student_id"]: {k: str(v) for k, v in r.items()} for r in export_rows(course.root, gb)
+        }
         report = write_report(build_report(course.root), course.root / folder)
     reports = report.parent
     return {
@@ -116,15 +127,24 @@ class Lab:
             f"c.IdentityProvider.token = '{self.token}'\n"
             "c.LabApp.check_for_updates_class = 'jupyterlab.NeverCheckForUpdate'\n"
         )
-        env = {**nbgrader_env(), "JUPYTER_CONFIG_DIR": str(config),
-               "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-               "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
-               "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings")}
+        env = {
+            **nbgrader_env(),
+            "JUPYTER_CONFIG_DIR": str(config),
+            "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
+            "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
+        }
         self.log = tmp / "lab.log"
         with self.log.open("wb") as log:
-            self.proc = subprocess.Popen(["bash", "-c", line], cwd=root, env=env, stdout=log,
-                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                ["bash", "-c", line],
+                cwd=root,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -147,7 +167,9 @@ class Lab:
 
     def put(self, path: str, data: dict):
         request = urllib.request.Request(
-            self.url(path), data=json.dumps(data).encode(), method="PUT",
+            self.url(path),
+            data=json.dumps(data).encode(),
+            method="PUT",
             headers={"Content-Type": "application/json", "Authorization": f"token {self.token}"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -155,18 +177,26 @@ class Lab:
 
     def needs_marking(self) -> dict[str, bool]:
         """Formgrader's own view: which trainees' submissions still need manual grading."""
-        return {s["student"]: s["needs_manual_grade"]
-                for s in self.get(f"formgrader/api/submissions/{FIRST}")}
+        return {
+            s["student"]: s["needs_manual_grade"]
+            for s in self.get(f"formgrader/api/submissions/{FIRST}")
+        }
 
     def mark(self, student: str, score: float, comment: str) -> None:
         """What a trainer does in formgrader: give the written answer a mark and a comment."""
         notebooks = self.get(f"formgrader/api/submitted_notebooks/{FIRST}/{FIRST}")
         submission = next(n for n in notebooks if n["student"] == student)
-        grade = next(g for g in self.get(f"formgrader/api/grades?submission_id={submission['id']}")
-                     if g["name"] == WRITTEN)
+        grade = next(
+            g
+            for g in self.get(f"formgrader/api/grades?submission_id={submission['id']}")
+            if g["name"] == WRITTEN
+        )
         self.put(f"formgrader/api/grade/{grade['id']}", {"manual_score": score})
-        note = next(c for c in self.get(f"formgrader/api/comments?submission_id={submission['id']}")
-                    if c["name"] == WRITTEN)
+        note = next(
+            c
+            for c in self.get(f"formgrader/api/comments?submission_id={submission['id']}")
+            if c["name"] == WRITTEN
+        )
         self.put(f"formgrader/api/comment/{note['id']}", {"manual_comment": comment})
 
     def stop(self) -> None:
@@ -233,7 +263,9 @@ def journey(tmp_path_factory):
             continue
         if line.startswith("grade-cohort"):
             released = nbformat.read(course.root / "assignments" / FIRST / NOTEBOOK, 4)
-            course.submit("trainee_a", FIRST, fill(copy.deepcopy(released), solution_answers(FIRST)))
+            course.submit(
+                "trainee_a", FIRST, fill(copy.deepcopy(released), solution_answers(FIRST))
+            )
             course.submit("trainee_b", FIRST, copy.deepcopy(released))
             course.submit("trainee_c", FIRST, fill(copy.deepcopy(released), PARTLY))
         ran.append((line, bash(line, course.root)))
@@ -241,13 +273,17 @@ def journey(tmp_path_factory):
             seen["before"] = snapshot(course, "reports_before")
             course.nbgrader("generate_feedback", FIRST)  # feedback made before any marking
             seen["feedback_before"] = page_text(
-                course.root / "feedback" / "trainee_a" / FIRST / NOTEBOOK.replace("ipynb", "html"))
+                course.root / "feedback" / "trainee_a" / FIRST / NOTEBOOK.replace("ipynb", "html")
+            )
     seen["seconds"].append(("end", round(time.perf_counter() - clock, 1)))
     print(seen["seconds"], file=sys.stderr)
     seen["feedback_after"] = page_text(
-        course.root / "feedback" / "trainee_a" / FIRST / f"{FIRST}.html")
+        course.root / "feedback" / "trainee_a" / FIRST / f"{FIRST}.html"
+    )
     seen["feedback_c"] = page_text(course.root / "feedback" / "trainee_c" / FIRST / f"{FIRST}.html")
-    seen["feedback_raw"] = (course.root / "feedback" / "trainee_a" / FIRST / f"{FIRST}.html").read_text()
+    seen["feedback_raw"] = (
+        course.root / "feedback" / "trainee_a" / FIRST / f"{FIRST}.html"
+    ).read_text()
     return course, ran, seen
 
 
@@ -258,8 +294,14 @@ def test_the_readme_trainer_block_opens_formgrader_the_way_that_works():
     lines = trainer_block()
     assert not any(line.startswith("nbgrader formgrader") for line in lines)
     assert any(line.startswith("jupyter lab") and "Formgrader" in line for line in lines)
-    for command in ("grade-cohort", "nbgrader generate_feedback", "nbgrader export",
-                    "cohort-report", "export-grades", "course-certificate"):
+    for command in (
+        "grade-cohort",
+        "nbgrader generate_feedback",
+        "nbgrader export",
+        "cohort-report",
+        "export-grades",
+        "course-certificate",
+    ):
         assert any(line.startswith(command) for line in lines), command
 
 
@@ -269,7 +311,9 @@ def test_every_command_in_the_readme_trainer_block_runs_as_written(journey):
     for line, result in ran:
         if result == "started":
             continue
-        assert result.returncode == 0, f"`{line}` failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+        assert result.returncode == 0, (
+            f"`{line}` failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+        )
     assert "Manage Assignments" in seen["formgrader_page"]
 
 
@@ -294,8 +338,13 @@ def test_before_marking_the_export_says_awaiting_marking_with_the_question(journ
     assert rows["trainee_b"]["status"] == "graded" and float(rows["trainee_b"]["score"]) == 0.0
     assert rows["trainee_c"]["status"] == "awaiting marking"
     scores = seen["before"]["scores"]
-    assert scores["trainee_a"]["status"] == "awaiting marking" and scores["trainee_a"]["score"] == ""
-    assert "Still to mark" in seen["before"]["report"] and "trainee_a: Question 8" in seen["before"]["report"]
+    assert (
+        scores["trainee_a"]["status"] == "awaiting marking" and scores["trainee_a"]["score"] == ""
+    )
+    assert (
+        "Still to mark" in seen["before"]["report"]
+        and "trainee_a: Question 8" in seen["before"]["report"]
+    )
     grade_cohort = next(r for line, r in ran if line.startswith("grade-cohort"))
     assert "Awaiting marking (2 submissions)" in grade_cohort.stdout
     assert f"trainee_a: Question 8 ({WRITTEN})" in grade_cohort.stdout
@@ -356,24 +405,39 @@ def test_a_changed_answer_is_sent_back_for_review_and_an_ungradable_file_exits_3
 def test_the_cohort_statistics_match_the_hand_computed_cohort(journey):
     """a: model answers; b: blank; c: PARTLY. Worked out by hand from the answers above."""
     _, _, seen = journey
-    expected_answered = {"q1_pattern_of_signs": 2, "q2_models_limits": 1, "q3_spot_indicators": 2,
-                         "q4_image_removal_route": 2, "q5_reading_recorded_crime": 1,
-                         "q6_percent_change": 2, "q7_reading_arrests": 2, WRITTEN: 2}
+    expected_answered = {
+        "q1_pattern_of_signs": 2,
+        "q2_models_limits": 1,
+        "q3_spot_indicators": 2,
+        "q4_image_removal_route": 2,
+        "q5_reading_recorded_crime": 1,
+        "q6_percent_change": 2,
+        "q7_reading_arrests": 2,
+        WRITTEN: 2,
+    }
     for when in ("before", "marked"):
         questions = seen[when]["questions"]
         assert {q: int(r["answered"]) for q, r in questions.items()} == expected_answered, when
     before, marked = seen["before"]["questions"], seen["marked"]["questions"]
-    assert float(before["q1_pattern_of_signs"]["share_full_marks"]) == pytest.approx(1 / 3, abs=0.001)
+    assert float(before["q1_pattern_of_signs"]["share_full_marks"]) == pytest.approx(
+        1 / 3, abs=0.001
+    )
     assert float(before["q3_spot_indicators"]["mean_points"]) == pytest.approx(5 / 3, abs=0.001)
-    assert float(before["q4_image_removal_route"]["share_full_marks"]) == pytest.approx(2 / 3, abs=0.001)
+    assert float(before["q4_image_removal_route"]["share_full_marks"]) == pytest.approx(
+        2 / 3, abs=0.001
+    )
     assert float(before["q6_percent_change"]["share_full_marks"]) == pytest.approx(1 / 3, abs=0.001)
     # the written answer: two await marking and only b's final 0 counts; then 3, 1 and 0
-    assert before[WRITTEN]["awaiting_marking"] == "2" and float(before[WRITTEN]["mean_points"]) == 0.0
+    assert (
+        before[WRITTEN]["awaiting_marking"] == "2" and float(before[WRITTEN]["mean_points"]) == 0.0
+    )
     assert marked[WRITTEN]["awaiting_marking"] == "0"
     assert float(marked[WRITTEN]["mean_points"]) == pytest.approx(4 / 3, abs=0.001)
     missed = {(r["question"], r["kind"], r["option"]): r for r in seen["marked"]["missed"]}
-    assert set(missed) == {("q1_pattern_of_signs", "chosen but wrong", "A"),
-                           ("q3_spot_indicators", "missed", "E")}
+    assert set(missed) == {
+        ("q1_pattern_of_signs", "chosen but wrong", "A"),
+        ("q3_spot_indicators", "missed", "E"),
+    }
     for row in missed.values():  # the same "answered" as questions.csv
         assert row["count"] == "1"
         assert int(row["answered"]) == expected_answered[row["question"]]
@@ -399,10 +463,27 @@ def test_the_feedback_page_is_plain_language_with_marks_why_comment_and_what_to_
     for heading in ("Your answer", "Marks", "Why", "Your trainer's comment", "To read again"):
         assert heading in text
     assert MARKS["trainee_a"][1] in text
-    assert "Module 1, Understanding online grooming: section 1.4, Signs: patterns, not checklists." in text
-    assert "B. Several possible signs of grooming that together form a pattern: share your concern promptly" in text
-    for jargon in ("Test cell", "Grade cell", "grade_id", "q3_spot_indicators", WRITTEN, "In [",
-                   "AssertionError", "Traceback", "answer_q1 =", "nbgrader", "Student's answer"):
+    assert (
+        "Module 1, Understanding online grooming: section 1.4, Signs: patterns, not checklists."
+        in text
+    )
+    assert (
+        "B. Several possible signs of grooming that together form a pattern: share your concern promptly"
+        in text
+    )
+    for jargon in (
+        "Test cell",
+        "Grade cell",
+        "grade_id",
+        "q3_spot_indicators",
+        WRITTEN,
+        "In [",
+        "AssertionError",
+        "Traceback",
+        "answer_q1 =",
+        "nbgrader",
+        "Student's answer",
+    ):
         assert jargon not in text, jargon
     for leak in ("HIDDEN TESTS", "MARK SCHEME", "selection_score", "Four marks, one for each"):
         assert leak not in raw, leak
@@ -436,7 +517,9 @@ def test_the_moodle_and_canvas_files_read_back_with_final_marks_only(journey):
     title = "Assessment 1. Understanding online grooming"
     assert moodle[0] == ["First name", "Last name", "ID number", "Email address", title]
     rows = {r[2]: r for r in moodle[1:]}
-    assert rows["trainee_a"][4] == "13" and rows["trainee_b"][4] == "0" and rows["trainee_c"][4] == "5"
+    assert (
+        rows["trainee_a"][4] == "13" and rows["trainee_b"][4] == "0" and rows["trainee_c"][4] == "5"
+    )
     with (course.root / "lms" / "canvas_grades.csv").open(newline="") as handle:
         canvas = list(csv.reader(handle))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title]
@@ -445,17 +528,23 @@ def test_the_moodle_and_canvas_files_read_back_with_final_marks_only(journey):
     assert rows["trainee_a"][5] == "13" and rows["trainee_c"][5] == "5"
 
 
-def test_marks_that_are_not_final_are_never_written_as_zero_in_the_lms_files(journey, tmp_path):
+def test_marks_that_are_not_final_are_never_written_as_zero_in_the_lms_files(tmp_path):
     """Before marking, and for a submission that cannot be graded: 'no grade', never 0."""
     from safeguarding_course.grading.lms import write_canvas, write_moodle
     from safeguarding_course.grading.status import SubmissionStatus
 
     statuses = {
-        ("a1", "waiting"): SubmissionStatus("a1", "waiting", "awaiting marking", marked_so_far=10.0),
+        ("a1", "waiting"): SubmissionStatus(
+            "a1", "waiting", "awaiting marking", marked_so_far=10.0
+        ),
         ("a1", "broken"): SubmissionStatus("a1", "broken", "not graded", reason="not valid JSON"),
         ("a1", "done"): SubmissionStatus("a1", "done", "graded", score=0.0),
     }
-    trainees = [("broken", "", "", ""), ("done", "Ann", "Lee", "ann@example.org"), ("waiting", "", "", "")]
+    trainees = [
+        ("broken", "", "", ""),
+        ("done", "Ann", "Lee", "ann@example.org"),
+        ("waiting", "", "", ""),
+    ]
     moodle = write_moodle(tmp_path / "m.csv", [("a1", "A1", 14.0)], trainees, statuses)
     canvas = write_canvas(tmp_path / "c.csv", [("a1", "A1", 14.0)], trainees, statuses)
     m = {r["ID number"]: r["A1"] for r in csv.DictReader(moodle.open())}
@@ -471,3 +560,23 @@ def test_export_grades_says_which_marks_it_left_out(journey):
     line, result = next((line, r) for line, r in ran if line.startswith("export-grades"))
     assert "moodle_grades.csv" in result.stdout and "canvas_grades.csv" in result.stdout
     assert "No grade (not 0)" not in result.stdout  # after marking, every mark is final
+
+
+# -- what to read again: the content data points at real questions and sections ---------------
+
+
+def test_every_question_says_what_to_read_again_and_every_section_exists():
+    from notebook_files import SOLUTIONS, nbgrader_meta, read
+
+    from safeguarding_course.grading.feedback import course_sections, read_again_map
+
+    pointers, sections = read_again_map(), course_sections()
+    for assignment_folder in sorted(p for p in SOLUTIONS.iterdir() if p.is_dir()):
+        notebook = read(assignment_folder / f"{assignment_folder.name}.ipynb")
+        graded = {
+            nbgrader_meta(c)["grade_id"] for c in notebook.cells if nbgrader_meta(c).get("grade")
+        }
+        mapped = pointers.get(assignment_folder.name, {})
+        assert set(mapped) == graded, assignment_folder.name
+        for grade_id, numbers in mapped.items():
+            assert numbers and all(n in sections for n in numbers), (grade_id, numbers)

@@ -615,14 +615,15 @@ def _verify(course_root: Path, args) -> int:
             verdicts.append(verify_code(course_root, args.code))
         for item in args.files:
             path = Path(item)
-            files = sorted(path.glob("*/certificate.html")) if path.is_dir() else [path]
-            if path.is_dir() and not files:
+            folder = path.is_dir() or (item.endswith("/") and not path.exists())
+            files = sorted(path.glob("*/certificate.html")) if folder else [path]
+            if folder and not files:
                 print(f"No certificates in {path}/ yet.")
             verdicts += [verify_file(course_root, f) for f in files]
     except FileNotFoundError as error:
         print(f"NOT VALID: {error}")
         return 1
-    if not verdicts and not args.files:
+    if not args.files and not args.code:
         print("Give a certificate file (or a folder of them), or --code.", file=sys.stderr)
         return 2
     for verdict in verdicts:
