@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from html import escape
@@ -11,7 +12,7 @@ import pytest
 
 from safeguarding_course import content, cpd, progress
 from safeguarding_course.cpd import cpd_html, cpd_markdown, export_cpd
-from safeguarding_course.progress import Progress, course_modules
+from safeguarding_course.progress import Progress, course_modules, home_dir
 from safeguarding_course.widgets.progress import finish_module, progress_panel
 
 REFLECTION = 'I will ask about <script>alert("new friends")</script> & "secrets".\nSecond line.'
@@ -133,13 +134,19 @@ def test_the_finish_module_button_saves_the_cpd_record_and_says_where(learner, t
     assert str(html_path) in block.cpd.status_text and str(md_path) in block.cpd.status_text
 
 
-def test_the_progress_panel_button_saves_the_cpd_record_by_default_next_to_the_notebook(
+def test_the_progress_panel_saves_the_cpd_record_in_the_learners_own_folder_with_links(
     learner, tmp_path
 ):
     panel = progress_panel()
     panel.cpd_button.click()
-    assert (tmp_path / "my_cpd_record" / "cpd_record.html").is_file()
+    folder = home_dir() / "my_cpd_record"
+    assert (folder / "cpd_record.html").is_file()
+    assert not (tmp_path / "my_cpd_record").exists(), "never beside the notebooks or the cwd"
     assert "Your CPD record is saved" in panel.cpd.status_text
+    html = panel.cpd.files.files[0]
+    assert panel.cpd.files.names == ["cpd_record.html", "cpd_record.md"]
+    assert html["open"] and html["mime"].startswith("text/html")
+    assert base64.b64decode(html["data"]) == (folder / "cpd_record.html").read_bytes()
 
 
 def test_a_cpd_record_that_cannot_be_written_is_a_note_not_a_crash(learner, tmp_path):

@@ -12,10 +12,13 @@ from ..content import Vignette
 from ..progress import record_check_result
 from ..scoring import compare_selection
 from ._feedback import feedback_html, html_to_text
+from .controls import Button, CourseBox, LiveRegion, TickBoxGroup
 from .progress import progress_note_html
 
 
-class IndicatorSpotter(w.VBox):
+class IndicatorSpotter(CourseBox):
+    plain_text = "An indicator spotter: run this cell to use it."
+
     def __init__(self, vignette: Vignette):
         self.vignette = vignette
         self.indicator_ids = vignette.offered()
@@ -23,27 +26,19 @@ class IndicatorSpotter(w.VBox):
             value=(
                 f"<p><strong>{escape(vignette.title)}</strong> (a fictional account)</p>"
                 f"<blockquote>{escape(vignette.text)}</blockquote>"
-                "<p>Tick each possible sign of grooming that this account shows.</p>"
             )
         )
-        self.boxes = {
-            indicator_id: w.Checkbox(
-                value=False,
-                description=content.indicator(indicator_id).name,
-                indent=False,
-                layout=w.Layout(width="auto"),
-            )
-            for indicator_id in self.indicator_ids
-        }
-        self.check_button = w.Button(
-            description="Check the signs I ticked",
-            tooltip="Check the signs I ticked",
-            layout=w.Layout(width="auto"),
+        group = TickBoxGroup(
+            options=[(content.indicator(i).name, i) for i in self.indicator_ids],
+            description="Tick each possible sign of grooming that this account shows.",
         )
-        self.feedback = w.HTML(value="")
+        self.boxes = dict(zip(self.indicator_ids, group.boxes, strict=True))
+        self.check_button = Button(
+            description="Check the signs I ticked", tooltip="Check the signs I ticked"
+        )
+        self.feedback = LiveRegion()
         self.progress_note = w.HTML(value="")  # only if the answer could not be saved
         self.check_button.on_click(lambda _button: self.check())
-        group = w.VBox(list(self.boxes.values()))
         super().__init__([account, group, self.check_button, self.feedback, self.progress_note])
         self.add_class("sc-indicator-spotter")
 

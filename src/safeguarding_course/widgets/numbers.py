@@ -19,8 +19,7 @@ from .. import content
 from ..content import Dataset
 from ..scoring import percent_change
 from ._feedback import html_to_text
-
-_DROPDOWN_STYLE = {"description_width": "initial"}
+from .controls import CourseBox, LiveRegion, Select
 
 
 def _fmt(value: float, decimals: int = 1) -> str:
@@ -60,10 +59,11 @@ def _result_html(paragraphs: list[str], source_ids) -> str:
     )
 
 
-class _NumbersWidget(w.VBox):
+class _NumbersWidget(CourseBox):
     """Shared behaviour: a result area whose words tests and screen readers can read."""
 
-    result: w.HTML
+    plain_text = "A number explorer: run this cell to use it."
+    result: LiveRegion
 
     @property
     def result_text(self) -> str:
@@ -91,13 +91,9 @@ class ChangeExplorer(_NumbersWidget):
                 "and a later one to see the change worked out.</p>"
             )
         )
-        self.start = w.Dropdown(
-            options=labels, value=labels[0], description="From:", style=_DROPDOWN_STYLE
-        )
-        self.end = w.Dropdown(
-            options=labels, value=labels[-1], description="To:", style=_DROPDOWN_STYLE
-        )
-        self.result = w.HTML(value="")
+        self.start = Select(options=labels, value=labels[0], description="From:")
+        self.end = Select(options=labels, value=labels[-1], description="To:")
+        self.result = LiveRegion()
         for control in (self.start, self.end):
             control.observe(lambda _change: self.update(), names="value")
         super().__init__([intro, w.HBox([self.start, self.end]), self.result])
@@ -109,6 +105,16 @@ class ChangeExplorer(_NumbersWidget):
         if self.start.value == self.end.value:
             self.result.value = _result_html(
                 ["Choose two different points to see a change."], d.sources
+            )
+            return
+        order = [p.label for p in d.points]
+        if order.index(self.start.value) > order.index(self.end.value):
+            self.result.value = _result_html(
+                [
+                    f"{self.start.value} comes after {self.end.value}. Choose the earlier one "
+                    "in From and the later one in To: a change is worked out forwards in time."
+                ],
+                d.sources,
             )
             return
         old, new = d.value(self.start.value), d.value(self.end.value)
@@ -158,13 +164,10 @@ class ShareComparison(_NumbersWidget):
                 f"{escape(names[0])} and {escape(names[1])}.</p>"
             )
         )
-        self.category = w.Dropdown(
-            options=shared,
-            value=shared[0],
-            description=f"{first.category_label}:",
-            style=_DROPDOWN_STYLE,
+        self.category = Select(
+            options=shared, value=shared[0], description=f"{first.category_label}:"
         )
-        self.result = w.HTML(value="")
+        self.result = LiveRegion()
         self.category.observe(lambda _change: self.update(), names="value")
         super().__init__([intro, self.category, self.result])
         self.add_class("sc-share-comparison")
@@ -246,16 +249,11 @@ class RateExplorer(_NumbersWidget):
                 "Choose what to count and what to divide it by.</p>"
             )
         )
-        self.measure = w.Dropdown(
-            options=measures, value=measures[0], description="Count:", style=_DROPDOWN_STYLE
+        self.measure = Select(options=measures, value=measures[0], description="Count:")
+        self.per = Select(
+            options=[self.PER_DAY, *measures], value=self.PER_DAY, description="Divided by:"
         )
-        self.per = w.Dropdown(
-            options=[self.PER_DAY, *measures],
-            value=self.PER_DAY,
-            description="Divided by:",
-            style=_DROPDOWN_STYLE,
-        )
-        self.result = w.HTML(value="")
+        self.result = LiveRegion()
         for control in (self.measure, self.per):
             control.observe(lambda _change: self.update(), names="value")
         super().__init__([intro, w.HBox([self.measure, self.per]), self.result])

@@ -24,23 +24,22 @@ from ..progress import (
     Progress,
     ProgressError,
     course_modules,
+    home_dir,
     stage_label,
 )
 from ._feedback import html_to_text
+from .controls import Button, CourseBox, FileLinks, LiveRegion, RadioGroup, file_entry
 
 CPD_FOLDER_NAME = "my_cpd_record"
 _CELL = "text-align: left; padding: 0.2em 0.8em; border-bottom: 1px solid #bbb;"
-# Let long labels (the confidence statements) wrap instead of being cut off.
-_WRAP_LABELS = (
-    "<style>.sc-confidence .widget-radio > .widget-label { white-space: normal; "
-    "overflow: visible; height: auto; line-height: 1.4; margin-bottom: 0.2em; }</style>"
-)
 
 
 def default_cpd_folder() -> Path:
-    """Where the CPD record is saved unless the learner types another folder: a folder next
-    to the notebook, so it shows in JupyterLab's file browser."""
-    return Path.cwd() / CPD_FOLDER_NAME
+    """Where the CPD record and the ratings export are saved unless the learner types another
+    folder: in the learner's own course folder (`progress.home_dir()`, in their home), never
+    beside the notebooks or in the server's working folder, so each learner on a shared
+    server or hub keeps their own. The learner opens them from the links the widget shows."""
+    return home_dir() / CPD_FOLDER_NAME
 
 
 def _status_html(lines: list[str]) -> str:
@@ -68,7 +67,7 @@ def _progress() -> Progress:
 
 
 class _StatusMixin:
-    status: w.HTML
+    status: LiveRegion
 
     @property
     def status_text(self) -> str:
@@ -81,7 +80,7 @@ class _StatusMixin:
 # -- confidence check -----------------------------------------------------------------------
 
 
-class ConfidenceCheck(_StatusMixin, w.VBox):
+class ConfidenceCheck(_StatusMixin, CourseBox):
     """One 1-5 radio group per confidence statement, and a Save my ratings button."""
 
     def __init__(self, stage: str):
@@ -96,7 +95,7 @@ class ConfidenceCheck(_StatusMixin, w.VBox):
         )
         intro = w.HTML(
             value=(
-                f"{_WRAP_LABELS}<p><strong>How confident do you feel {when}?</strong> Rate each "
+                f"<p><strong>How confident do you feel {when}?</strong> Rate each "
                 "statement from 1 to 5: 1 = not at all confident, 5 = very confident. Your "
                 "ratings are kept on your computer and go into your CPD record; they are not "
                 "marked.</p>"
@@ -105,20 +104,16 @@ class ConfidenceCheck(_StatusMixin, w.VBox):
         options = [(f"{n} = {words}", n) for n, words in RATING_WORDS.items()]
         self.statements = dict(content.content().confidence_statements)
         self.ratings = {
-            sid: w.RadioButtons(
+            sid: RadioGroup(
                 options=options,
                 value=saved.get(sid),
                 description=statement.text,
                 orientation="horizontal",
-                style={"description_width": "initial"},
-                layout=w.Layout(width="auto", flex_flow="column", align_items="flex-start"),
             )
             for sid, statement in self.statements.items()
         }
-        self.save_button = w.Button(
-            description="Save my ratings", tooltip="Save my ratings", layout=w.Layout(width="auto")
-        )
-        self.status = w.HTML(value="")
+        self.save_button = Button(description="Save my ratings", tooltip="Save my ratings")
+        self.status = LiveRegion()
         self.save_button.on_click(lambda _button: self.save())
         super().__init__([intro, *self.ratings.values(), self.save_button, self.status])
         self.add_class("sc-confidence")
@@ -155,30 +150,37 @@ def confidence_check(stage: str) -> ConfidenceCheck:
 # -- CPD record and anonymous ratings -------------------------------------------------------
 
 
-class CpdExport(_StatusMixin, w.VBox):
-    """A folder box, a Save my CPD record button and a button for the anonymous ratings."""
+class CpdExport(_StatusMixin, CourseBox):
+    """A folder box, a Save my CPD record button and a button for the anonymous ratings. What
+    is saved is also offered as links (open, download), which work in JupyterLab and Voila."""
 
     def __init__(self):
         self.folder = w.Text(
             value=str(default_cpd_folder()),
             description="Folder for your CPD record:",
             style={"description_width": "initial"},
-            layout=w.Layout(width="auto"),
+            layout=w.Layout(width="100%"),
         )
-        self.cpd_button = w.Button(
+        self.cpd_button = Button(
             description="Save my CPD record",
             tooltip="Save my CPD record as a web page and a Markdown file",
-            layout=w.Layout(width="auto"),
         )
-        self.export_button = w.Button(
+        self.export_button = Button(
             description="Save my confidence ratings for my trainer (anonymous)",
             tooltip="Save my confidence ratings, with no name, as a CSV file",
-            layout=w.Layout(width="auto"),
         )
-        self.status = w.HTML(value="")
+        self.status = LiveRegion()
+        self.files = FileLinks()
         self.cpd_button.on_click(lambda _button: self.save_cpd())
         self.export_button.on_click(lambda _button: self.save_ratings())
-        super().__init__([self.folder, w.HBox([self.cpd_button, self.export_button]), self.status])
+        super().__init__(
+            [
+                self.folder,
+                w.HBox([self.cpd_button, self.export_button], layout=w.Layout(flex_flow="wrap")),
+                self.status,
+                self.files,
+            ]
+        )
         self.add_class("sc-cpd-export")
 
     def _folder(self) -> Path:
@@ -190,14 +192,18 @@ class CpdExport(_StatusMixin, w.VBox):
             progress = _progress()
             md_path, html_path = export_cpd(self._folder(), progress)
         except Exception as exc:  # shown as a note, never a crash
+            self.files.files = []
             self._say(f"Your CPD record could not be saved: {exc}")
             return None
         self._say(
             *progress.notices,
-            "Your CPD record is saved in two files:",
-            f"Web page (open it in your browser to read or print it): {html_path}",
-            f"Markdown: {md_path}",
+            f"Your CPD record is saved in your own folder, {html_path.parent}: the web page "
+            f"{html_path} and the Markdown {md_path}. Open or download it with the links below.",
         )
+        self.files.files = [
+            file_entry(html_path, "Download the web page", "Open my CPD record to read or print"),
+            file_entry(md_path, "Download the Markdown (for a CPD log)"),
+        ]
         return md_path, html_path
 
     def save_ratings(self) -> Path | None:
@@ -211,32 +217,32 @@ class CpdExport(_StatusMixin, w.VBox):
             path = self._folder() / progress.export_file_name()
             progress.anonymous_confidence_export(path)
         except Exception as exc:  # shown as a note, never a crash
+            self.files.files = []
             self._say(f"Your ratings could not be exported: {exc}")
             return None
         self._say(
             *progress.notices,
             f"Your confidence ratings are saved in {path}.",
             "The file holds your ratings and a random id only: no name. Send it to your "
-            "trainer if they ask for it.",
+            "trainer if they ask for it: download it with the link below.",
         )
+        self.files.files = [file_entry(path, "Download my confidence ratings")]
         return path
 
 
 # -- progress panel -------------------------------------------------------------------------
 
 
-class ProgressPanel(_StatusMixin, w.VBox):
+class ProgressPanel(_StatusMixin, CourseBox):
     """Each module with its status, the self-checks answered and right, and the minutes of
     completed modules; a Refresh button and the CPD record buttons."""
 
     def __init__(self):
         self.summary = w.HTML(value="")
         self.table = w.HTML(value="")
-        self.status = w.HTML(value="")
-        self.refresh_button = w.Button(
-            description="Refresh my progress",
-            tooltip="Read my progress again",
-            layout=w.Layout(width="auto"),
+        self.status = LiveRegion()
+        self.refresh_button = Button(
+            description="Refresh my progress", tooltip="Read my progress again"
         )
         self.cpd = CpdExport()
         self.refresh_button.on_click(lambda _button: self.refresh())
@@ -304,7 +310,7 @@ def progress_panel() -> ProgressPanel:
 # -- the end of a module --------------------------------------------------------------------
 
 
-class FinishModule(_StatusMixin, w.VBox):
+class FinishModule(_StatusMixin, CourseBox):
     """Reflections for the CPD log, the confidence check, and Mark this module complete."""
 
     def __init__(self, module_id: str):
@@ -332,20 +338,16 @@ class FinishModule(_StatusMixin, w.VBox):
             placeholder="What I learned, what I will do differently, what to take to supervision",
             continuous_update=False,
             style={"description_width": "initial"},
-            layout=w.Layout(width="auto", height="10em", flex_flow="column"),
+            layout=w.Layout(width="100%", height="12em", flex_flow="column"),
         )
-        self.save_reflection_button = w.Button(
-            description="Save my reflections",
-            tooltip="Save my reflections",
-            layout=w.Layout(width="auto"),
+        self.save_reflection_button = Button(
+            description="Save my reflections", tooltip="Save my reflections"
         )
         self.confidence = ConfidenceCheck(module_id)
-        self.complete_button = w.Button(
-            description="Mark this module complete",
-            tooltip="Mark this module complete",
-            layout=w.Layout(width="auto"),
+        self.complete_button = Button(
+            description="Mark this module complete", tooltip="Mark this module complete"
         )
-        self.status = w.HTML(value="")
+        self.status = LiveRegion()
         self.cpd = CpdExport()
         self.save_reflection_button.on_click(lambda _button: self.save_reflection())
         # saved when the learner leaves the box, too, so nothing typed is lost

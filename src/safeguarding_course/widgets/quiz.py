@@ -12,51 +12,32 @@ from ..content import SelfCheck
 from ..progress import record_check_result
 from ..scoring import compare_selection
 from ._feedback import feedback_html, html_to_text
+from .controls import Button, CourseBox, LiveRegion, RadioGroup, TickBoxGroup
 from .progress import progress_note_html
 
-# ipywidgets gives radio labels one fixed-height line, so a long option overlaps the next one
-# and cannot be clicked on a narrow screen; let option labels wrap instead.
-WRAP_LONG_OPTIONS = (
-    "<style>.sc-self-check .widget-radio-box label, .sc-self-check .widget-checkbox label "
-    "{white-space: normal !important; height: auto !important; line-height: 1.35 !important; "
-    "margin-bottom: 0.35em !important;}</style>"
-)
 
+class SelfCheckWidget(CourseBox):
+    """A question (the legend of its group of options), a Check button and a feedback area."""
 
-class SelfCheckWidget(w.VBox):
-    """A question, its options, a Check button and a feedback area."""
+    plain_text = "A self-check question: run this cell to answer it."
 
     def __init__(self, question: SelfCheck):
         self.question = question
+        # shown as the legend of the group of options; kept here for code that reads it
         self.prompt = w.HTML(value=f"<p><strong>{escape(question.prompt)}</strong></p>")
         labels = [(f"{key}. {text}", key) for key, text in question.options.items()]
         if question.multiple:
-            self.choices = [
-                w.Checkbox(
-                    value=False, description=label, indent=False, layout=w.Layout(width="auto")
-                )
-                for label, _ in labels
-            ]
-            choice_box = w.VBox(self.choices)
+            choice_box = TickBoxGroup(options=labels, description=question.prompt)
+            self.choices = list(choice_box.boxes)
         else:
-            self.choices = w.RadioButtons(
-                options=labels,
-                value=None,
-                description="Your answer:",
-                style={"description_width": "initial"},
-                layout=w.Layout(width="auto"),
-            )
+            self.choices = RadioGroup(options=labels, value=None, description=question.prompt)
             choice_box = self.choices
-        self.check_button = w.Button(
-            description="Check my answer", tooltip="Check my answer", layout=w.Layout(width="auto")
-        )
-        self.feedback = w.HTML(value="")
+        self.check_button = Button(description="Check my answer", tooltip="Check my answer")
+        self.feedback = LiveRegion()
         self.progress_note = w.HTML(value="")  # only if the answer could not be saved
         self.check_button.on_click(lambda _button: self.check())
         super().__init__(
             [
-                w.HTML(WRAP_LONG_OPTIONS),
-                self.prompt,
                 choice_box,
                 self.check_button,
                 self.feedback,

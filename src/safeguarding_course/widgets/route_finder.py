@@ -4,7 +4,7 @@ the nation's own terms and the sources (with the date each was checked).
 
 The questions and rules are data (`data/route_finder.yaml`); the logic is
 `safeguarding_course.routing`. Each question's control is an attribute named after the question
-(`finder.nation`, `finder.immediate_danger`...), so a test can set `.value`, press
+(`finder.nation`, `finder.immediate_danger`...), a `RadioGroup`, so a test can set `.value`, press
 `finder.show_button.click()` and read `finder.result_text`.
 """
 
@@ -18,6 +18,7 @@ from IPython.display import Markdown
 from .. import content, routing
 from ..routing import RouteFinder, RouteStep
 from ._feedback import html_to_text
+from .controls import Button, CourseBox, LiveRegion, RadioGroup
 
 INTRO = (
     "<p>Answer each question about the concern, then press <strong>Show the routes</strong>. "
@@ -48,13 +49,18 @@ def _sources_html(source_ids) -> str:
         f"{escape(s.title)}</a> (checked {s.checked:%-d %B %Y})</li>"
         for s in (content.source(i) for i in source_ids)
     )
-    return f"<p>Sources:</p><ul>{items}</ul>"
+    return f"<p><strong>Sources for these routes</strong></p><ul>{items}</ul>"
+
+
+def _step_sources(step: RouteStep) -> tuple[str, ...]:
+    return (*step.sources, *(s for t in step.terms for s in t.sources))
 
 
 def _step_html(number: int, step: RouteStep) -> str:
+    """One line (the route, and its first contact) that opens to the details."""
     route = step.route
+    first = route.contact[0]
     parts = [
-        f"<h4>{number}. {escape(route.name)}</h4>",
         f"<p><em>{escape(step.stage.label)}.</em> <strong>Why:</strong> {escape(step.why)}</p>",
         f"<p><strong>How to contact:</strong></p><ul>"
         f"{''.join(_contact_html(c) for c in route.contact)}</ul>",
@@ -71,57 +77,77 @@ def _step_html(number: int, step: RouteStep) -> str:
             for t in step.terms
         )
         parts.append(f"<p><strong>Terms used here:</strong></p><ul>{terms}</ul>")
-    term_sources = [s for t in step.terms for s in t.sources]
-    parts.append(_sources_html(dict.fromkeys((*step.sources, *term_sources))))
-    return f'<div class="sc-route-step">{"".join(parts)}</div>'
-
-
-def result_html(nation: str, steps: list[RouteStep]) -> str:
-    """The routes, in order, as HTML text (never colour alone)."""
-    body = "".join(_step_html(n, s) for n, s in enumerate(steps, start=1))
     return (
-        '<div class="sc-feedback sc-route-result" role="status" aria-live="polite">'
-        f"<p><strong>Routes for this concern in {escape(nation)}, in the order to use them "
-        f"({len(steps)} in all).</strong></p>{body}"
-        "<p>Follow your local procedures. If you are unsure, ask your supervisor or designated "
-        "safeguarding lead, and never let seeking advice delay action when a child is in "
-        "danger.</p></div>"
+        '<details class="sc-route-step"><summary>'
+        f"<strong>{number}. {escape(route.name)}</strong>: "
+        f"{escape(first.method.capitalize())}, {escape(first.value)}</summary>"
+        f"{''.join(parts)}</details>"
     )
 
 
-class RouteFinderWidget(w.VBox):
-    """Labelled controls for each question (the nation first), a button and the result."""
+def result_html(nation: str, steps: list[RouteStep]) -> str:
+    """The routes, in order, one line each that opens to its details, then every source once
+    (as HTML text, never colour alone)."""
+    body = "".join(_step_html(n, s) for n, s in enumerate(steps, start=1))
+    sources = dict.fromkeys(s for step in steps for s in _step_sources(step))
+    return (
+        '<div class="sc-feedback sc-route-result" role="status" aria-live="polite">'
+        f"<p><strong>Routes for this concern in {escape(nation)}, in the order to use them "
+        f"({len(steps)} in all).</strong> Open a route to see why, how to contact it, the "
+        f"timescale and what to include.</p>{body}"
+        "<p>Follow your local procedures. If you are unsure, ask your supervisor or designated "
+        "safeguarding lead, and never let seeking advice delay action when a child is in "
+        f"danger.</p>{_sources_html(sources)}</div>"
+    )
+
+
+def unanswered_html(labels: list[str]) -> str:
+    """What to answer before the routes can be shown."""
+    return (
+        '<div class="sc-feedback" role="status"><p><strong>Answer every question first.</strong> '
+        f"Not answered yet: {escape(', '.join(labels))}.</p></div>"
+    )
+
+
+class RouteFinderWidget(CourseBox):
+    """One group of radio buttons per question (the nation first), a button and the result.
+    Built from the finder's questions, whatever they are; a question with no default starts
+    unanswered."""
+
+    plain_text = "The route finder: run this cell to use it."
 
     def __init__(self, finder: RouteFinder):
         self.finder = finder
-        self.controls: dict[str, w.ToggleButtons] = {}
+        self.controls: dict[str, RadioGroup] = {}
         rows = [w.HTML(value=INTRO)]
         for qid, question in finder.questions.items():
-            control = w.ToggleButtons(
+            control = RadioGroup(
                 options=[(o.label, o.value) for o in question.options],
-                value=question.default,
-                description=question.label,
-                tooltips=[f"{question.label}: {o.label}" for o in question.options],
-                style={"description_width": "initial", "button_width": "auto"},
+                value=getattr(question, "default", None),
+                description=question.prompt,
+                orientation="horizontal",
             )
             control.observe(self._answers_changed, names="value")
             self.controls[qid] = control
             setattr(self, qid, control)
-            rows.append(w.HTML(value=f"<p><strong>{escape(question.prompt)}</strong></p>"))
             rows.append(control)
-        self.show_button = w.Button(
-            description="Show the routes",
-            tooltip="Show the routes for these answers, in order",
-            layout=w.Layout(width="auto"),
+        self.show_button = Button(
+            description="Show the routes", tooltip="Show the routes for these answers, in order"
         )
         self.show_button.on_click(lambda _button: self.show())
-        self.result = w.HTML(value="")
+        self.result = LiveRegion()
         super().__init__([*rows, self.show_button, self.result])
         self.add_class("sc-route-finder")
 
     @property
     def answers(self) -> dict[str, str]:
-        return {qid: control.value for qid, control in self.controls.items()}
+        """The answers given so far (a question not answered yet is left out)."""
+        return {qid: c.value for qid, c in self.controls.items() if c.value is not None}
+
+    @property
+    def unanswered(self) -> list[str]:
+        """The short labels of the questions not answered yet, in order."""
+        return [self.finder.questions[q].label for q, c in self.controls.items() if c.value is None]
 
     @property
     def result_text(self) -> str:
@@ -129,7 +155,11 @@ class RouteFinderWidget(w.VBox):
         return html_to_text(self.result.value)
 
     def show(self) -> list[RouteStep]:
-        """Show the routes for the current answers; return them."""
+        """Show the routes for the current answers and return them; if a question is not
+        answered yet, say which and return no routes."""
+        if self.unanswered:
+            self.result.value = unanswered_html(self.unanswered)
+            return []
         steps = self.finder.find_routes(self.answers)
         self.result.value = result_html(self.answers["nation"], steps)
         return steps

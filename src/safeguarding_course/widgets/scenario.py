@@ -20,6 +20,7 @@ import ipywidgets as w
 from .. import content
 from ..content import Choice, Scenario, ScenarioNode
 from ._feedback import feedback_html, html_to_text
+from .controls import Button, CourseBox, LiveRegion
 
 VERDICTS = {
     "best": "Good practice.",
@@ -35,12 +36,6 @@ SHORT_VERDICTS = {
 }
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+)\s*\}\}")
-
-# Long choice labels wrap inside their buttons instead of being cut off.
-_STYLE = (
-    "<style>.sc-scenario .sc-choice{white-space:normal;height:auto;min-height:2.4em;"
-    "text-align:left;line-height:1.4;padding:0.4em 0.8em;}</style>"
-)
 
 
 def fill_routes(text: str) -> str:
@@ -68,33 +63,33 @@ class Step:
         return self.choice.quality
 
 
-class ScenarioPlayer(w.VBox):
+class ScenarioPlayer(CourseBox):
     """A branching case: the current situation, one button per choice, feedback on the choice
     just made, the path so far, and a Start again button."""
+
+    plain_text = "A branching case scenario: run this cell to play it."
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.header = w.HTML(
             value=(
-                f"{_STYLE}<p><strong>{escape(scenario.title)}</strong> "
+                f"<p><strong>{escape(scenario.title)}</strong> "
                 f"(a fictional case, set in {escape(scenario.nation)})</p>"
                 f"<p>{escape(scenario.summary)}</p>"
                 "<p>Read each situation and choose what you would do. After each choice you "
                 "see feedback on it. There is no score: try again to explore other routes.</p>"
             )
         )
-        self.feedback = w.HTML(value="")
+        self.feedback = LiveRegion()
         self.situation = w.HTML(value="")
         self.choices_box = w.VBox([])
         self.summary = w.HTML(value="")
         self.history = w.HTML(value="")
-        self.restart_button = w.Button(
-            description="Start again",
-            tooltip="Start this case again from the beginning",
-            layout=w.Layout(width="auto"),
+        self.restart_button = Button(
+            description="Start again", tooltip="Start this case again from the beginning"
         )
         self.restart_button.on_click(lambda _button: self.restart())
-        self.choice_buttons: list[w.Button] = []
+        self.choice_buttons: list[Button] = []
         self.node_id = scenario.start
         self._path: list[Step] = []
         super().__init__(
@@ -186,11 +181,7 @@ class ScenarioPlayer(w.VBox):
         self.choice_buttons = []
         for index, choice in enumerate(node.choices):
             label = fill_routes(choice.label)
-            button = w.Button(
-                description=label,
-                tooltip=label,
-                layout=w.Layout(width="100%", height="auto"),
-            )
+            button = Button(description=label, tooltip=label)
             button.add_class("sc-choice")
             button.on_click(lambda _b, node_id=self.node_id, i=index: self._on_click(node_id, i))
             self.choice_buttons.append(button)
