@@ -516,7 +516,8 @@ def test_one_grade_cohort_run_grades_the_whole_batch(batch):
     """grade-cohort finishes (twice) despite every attack, reports each submission, and the
     honest trainee gets full auto-marks and the blank one zero, as in an ordinary cohort."""
     for run in (batch.first, batch.second):
-        assert run.process.returncode == 0, run.process.stderr[-3000:]
+        # exit code 3: some submissions could not be graded (documented; issue 12)
+        assert run.process.returncode == 3, run.process.stderr[-3000:]
         graded = len(ATTACKS) - len(run.not_graded)
         assert f"graded {graded} of {len(ATTACKS)} submissions" in run.process.stdout
         for name in run.not_graded:
@@ -758,7 +759,7 @@ def test_a_hostile_json_notebook_does_not_stop_the_batch(hostile_files):
     root = hostile_files["honest"].parents[2]
     before = {name: digests(folder) for name, folder in hostile_files.items()}
     process, _ = grade_cohort(root)
-    assert process.returncode == 0, process.stderr[-2000:]
+    assert process.returncode == 3, process.stderr[-2000:]  # the hostile files: not graded
     register = not_graded_csv(root)
     assert set(register) == set(HOSTILE_JSON)
     assert CourseFolder(root).total(FIRST, "honest") == 10.0

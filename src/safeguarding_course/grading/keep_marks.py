@@ -76,6 +76,7 @@ class SaveAutoGradesKeepingMarks(SaveAutoGrades):
 
     def preprocess(self, nb, resources):
         self._answer_sources = answer_sources(nb)
+        self._table_ready = False
         return super().preprocess(nb, resources)
 
     def _key(self, grade_id: str):
@@ -88,7 +89,9 @@ class SaveAutoGradesKeepingMarks(SaveAutoGrades):
 
     def _add_score(self, cell, resources) -> None:
         grade_id = cell.metadata["nbgrader"]["grade_id"]
-        ensure_table(self.gradebook.engine)
+        if not self._table_ready:  # once per notebook
+            ensure_table(self.gradebook.engine)
+            self._table_ready = True
         grade = self.gradebook.find_grade(
             grade_id, self.notebook_id, self.assignment_id, self.student_id
         )

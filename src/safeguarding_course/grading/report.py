@@ -253,7 +253,8 @@ def _normalise(value):
 
 def missed_options(question: Question) -> list[dict]:
     """For a question with a known right answer: each right option missed, and each wrong
-    option chosen, with how many trainees did so."""
+    option chosen, with how many trainees did so (among the answers the grader could read);
+    `answered` is the same count as in questions.csv."""
     if question.correct is None or not question.answered:
         return []
     rows = []
@@ -264,7 +265,7 @@ def missed_options(question: Question) -> list[dict]:
         for value in given.values():
             chosen = _normalise(value)
             if not isinstance(chosen, set):
-                chosen = set()  # an answer the grader could not read chose no option
+                continue  # not readable as options: it says nothing about which were missed
             missed.update(correct - chosen)
             wrong.update(chosen - correct)
         for option, count in missed.most_common():
