@@ -527,7 +527,7 @@ def test_one_grade_cohort_run_grades_the_whole_batch(batch):
     assert batch.course.total(FIRST, "blank") == 0.0
     # its written answer waits for a trainer, so the export says so (issue 12)
     assert batch.export["honest"]["status"] == "awaiting marking"
-    assert float(batch.export["honest"]["score"]) == 10.0
+    assert float(batch.export["honest"]["marked_so_far"]) == 10.0
     assert float(batch.export["blank"]["score"]) == 0.0
     assert batch.feedback.returncode == 0, batch.feedback.stderr[-3000:]
 

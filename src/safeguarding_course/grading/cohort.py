@@ -142,6 +142,9 @@ def grade_cohort(
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     if jobs:
+        from .keep_marks import prepare_gradebook
+
+        prepare_gradebook(course_root)  # the table regrades use to keep marks, made once
         context = get_context("fork")
         with context.Pool(workers, initializer=_init_worker, initargs=(str(course_root),)) as pool:
             results = pool.imap_unordered(_grade_one, jobs)

@@ -21,6 +21,7 @@ The fingerprints live in the gradebook itself, in a small table of the course's 
 from __future__ import annotations
 
 import hashlib
+import time
 
 from nbgrader import utils
 from nbgrader.preprocessors import SaveAutoGrades
@@ -39,13 +40,34 @@ MARKED_ANSWERS = Table(
 )
 
 
-def ensure_table(engine) -> None:
-    """Create the fingerprint table if needed (two grading workers may race: that is fine)."""
-    try:
-        _METADATA.create_all(engine, checkfirst=True)
-    except (OperationalError, ProgrammingError) as error:
-        if "already exists" not in str(error):
-            raise
+def ensure_table(engine, attempts: int = 5) -> None:
+    """Create the fingerprint table if needed. Two grading workers may race to create it, or
+    find the database busy: both are retried, never a reason to fail a grade."""
+    for attempt in range(attempts):
+        try:
+            _METADATA.create_all(engine, checkfirst=True)
+            return
+        except (OperationalError, ProgrammingError) as error:
+            if "already exists" in str(error):
+                return
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+
+
+def prepare_gradebook(course_root) -> None:
+    """Make the table once before a cohort is graded in parallel (grade-cohort calls this)."""
+    from pathlib import Path
+
+    from sqlalchemy import create_engine
+
+    database = Path(course_root) / "gradebook.db"
+    if database.is_file():
+        engine = create_engine(f"sqlite:///{database}")
+        try:
+            ensure_table(engine)
+        finally:
+            engine.dispose()
 
 
 def _digest(*parts: str) -> str:
