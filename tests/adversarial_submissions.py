@@ -366,8 +366,8 @@ def q6_arithmetic(ctx: Ctx) -> Files:
 
 def shadow_checker(ctx: Ctx) -> Files:
     """A wrong q2 answer, plus literals that would overwrite the checker and the checked value
-    if the cell ran in the tests' namespace."""
-    return files(answered(ctx, q2_answer='answer_q2 = "A"\ncheck_choice = "B"\nq2 = "B"\n'))
+    (with the right answer) if the cell ran in the tests' namespace."""
+    return files(answered(ctx, q2_answer='answer_q2 = "C"\ncheck_choice = "A"\nq2 = "A"\n'))
 
 
 XSS_MARKUP = (

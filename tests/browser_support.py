@@ -73,8 +73,9 @@ def free_port() -> int:
 class JupyterLabServer:
     """JupyterLab serving a temporary copy of `source_dir`. Use as a context manager."""
 
-    def __init__(self, source_dir: Path = COURSE_DIR):
+    def __init__(self, source_dir: Path = COURSE_DIR, extra_args: tuple[str, ...] = ()):
         self.source_dir = Path(source_dir)
+        self.extra_args = tuple(extra_args)
         self.token = secrets.token_hex(24)
         self.port = 0
         self.tmp: Path | None = None
@@ -147,6 +148,7 @@ class JupyterLabServer:
                 f"--IdentityProvider.token={self.token}",
                 f"--ServerApp.root_dir={self.root_dir}",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                *self.extra_args,
             ]
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen(
@@ -366,3 +368,159 @@ def error_outputs(panel) -> list[str]:
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
     ).all_inner_texts()
     return [t for t in texts if "Traceback" in t or re.search(r"\w+(Error|Exception)\b", t)]
+
+
+# --------------------------------------------------------------------------- Voila and axe
+
+#: the app's Voila settings, so the same server serves /lab and /voila/render/... as the app does
+VOILA_APP_CONFIG = REPO / "jupyter-config" / "voila_app.py"
+ARTIFACTS = REPO / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+#: what Lab (not the course) draws: findings there are JupyterLab's, not ours
+LAB_OUTPUTS = f"{NOTEBOOK_PANEL} .jp-OutputArea-output"
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+
+@pytest.fixture(scope="module")
+def app_server() -> Iterator[JupyterLabServer]:
+    """One server for a test module that serves a copy of course/ both in JupyterLab and as
+    the Voila app (/voila/render/NAME.ipynb), with the app's settings."""
+    with JupyterLabServer(COURSE_DIR, extra_args=(f"--config={VOILA_APP_CONFIG}",)) as server:
+        yield server
+
+
+def open_voila(page, server: JupyterLabServer, name: str) -> float:
+    """Open `name` as the app shows it; return the seconds until its widgets showed (Voila
+    shows nothing until the whole notebook has run)."""
+    from playwright.sync_api import expect
+
+    started = time.monotonic()
+    page.goto(
+        server.url(f"voila/render/{name}"), wait_until="domcontentloaded", timeout=KERNEL_TIMEOUT_MS
+    )
+    expect(page.locator(".sc-control button").first).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+    return time.monotonic() - started
+
+
+def axe_findings(page, include: str | None = None) -> list[dict]:
+    """axe-core's violations on the page (or only inside elements matching `include`), one
+    dict per rule: id, impact, help and the number of nodes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = {"include": [[include]]} if include else None
+    results = Axe().run(page, context=context)
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": len(v["nodes"]),
+            "where": [n["target"] for n in v["nodes"][:3]],
+        }
+        for v in results.response["violations"]
+    ]
+
+
+def impact_counts(findings: list[dict]) -> dict[str, int]:
+    """Nodes per impact, critical to minor."""
+    return {i: sum(f["nodes"] for f in findings if f["impact"] == i) for i in IMPACTS}
+
+
+# --------------------------------------------------------------------------- keyboard only
+# Each flow starts by putting the focus on a widget's first control (where Tab would arrive)
+# and then uses keys only. `root` is the notebook panel (Lab) or the page (Voila).
+
+HAZARD_KEYS = ("a", "b", "d", "d", "Enter", "Shift+Enter", "m", "y")
+MAX_TABS = 40
+
+
+def _active_is(page, selector: str) -> bool:
+    return page.evaluate(
+        "s => !!document.activeElement && document.activeElement.matches(s)", selector
+    )
+
+
+def _tab_to(page, selector: str, fill_radio_groups: bool = False) -> None:
+    """Press Tab until the focus is on an element matching `selector`; on the way, answer a
+    radio group with none chosen (Space) if asked."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if _active_is(page, selector):
+            return
+        if fill_radio_groups and page.evaluate(
+            """() => { const e = document.activeElement;
+                return e && e.type === 'radio' &&
+                  !document.querySelector(`input[name="${e.name}"]:checked`); }"""
+        ):
+            page.keyboard.press("Space")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def keyboard_self_check(page, root) -> str:
+    """Answer the first one-answer self-check with arrow keys, press the hazard keys, Tab to
+    Check my answer and press Enter; return the feedback."""
+    from playwright.sync_api import expect
+
+    widget = root.locator(".sc-self-check").filter(has=page.locator("input[type=radio]")).first
+    widget.locator("input[type=radio]").first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(widget.locator("input[type=radio]").nth(1)).to_be_checked()
+    for key in HAZARD_KEYS[:4]:
+        page.keyboard.press(key)
+    _tab_to(page, "button.sc-button")
+    page.keyboard.press("Enter")
+    feedback = widget.get_by_role("status")
+    expect(feedback).to_contain_text(re.compile(r"Correct\.|Not quite\."))
+    return feedback.inner_text()
+
+
+def keyboard_indicator_spotter(page, root) -> str:
+    """Tick the first two signs with Space, Tab to the Check button, press Enter."""
+    from playwright.sync_api import expect
+
+    widget = root.locator(".sc-indicator-spotter").first
+    boxes = widget.locator("input[type=checkbox]")
+    boxes.first.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(boxes.nth(1)).to_be_checked()
+    _tab_to(page, "button.sc-button")
+    page.keyboard.press("Enter")
+    feedback = widget.get_by_role("status")
+    expect(feedback).to_contain_text(re.compile(r"All correct\.|Some signs to look at again\."))
+    return feedback.inner_text()
+
+
+def keyboard_route_finder(page, root) -> str:
+    """Choose Wales with the arrow keys, answer any unanswered question with Space, Tab to
+    Show the routes and press Enter; return the result."""
+    from playwright.sync_api import expect
+
+    widget = root.locator(".sc-route-finder").first
+    nation = widget.locator("fieldset").first.locator("input[type=radio]")
+    nation.first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(nation.nth(1)).to_be_checked()
+    _tab_to(page, "button.sc-button", fill_radio_groups=True)
+    page.keyboard.press("Enter")
+    result = widget.get_by_role("status")
+    expect(result).to_contain_text("Routes for this concern in Wales")
+    return result.inner_text()
+
+
+def keyboard_scenario(page, root, max_steps: int = 15) -> str:
+    """Play the first scenario to an ending with Enter alone (the focus moves to the next
+    situation's first choice by itself); return the summary."""
+    from playwright.sync_api import expect
+
+    widget = root.locator(".sc-scenario").first
+    widget.locator(".sc-choice button").first.focus()
+    for _ in range(max_steps):
+        if "End of the case" in widget.inner_text():
+            break
+        expect(page.locator(":focus")).to_have_class(re.compile("sc-button"))
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+    expect(widget).to_contain_text("End of the case")
+    return widget.inner_text()

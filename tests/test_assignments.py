@@ -128,11 +128,11 @@ def graded_first_assignment(tmp_path_factory):
 # A partly right trainee: right, wrong, partly right, a lower-case letter (accepted), a number
 # typed in quotes (a form error: no marks), one left blank, and the written answer untouched.
 PARTIAL_ANSWERS = {
-    "q1_answer": 'answer_q1 = "B"',
-    "q2_answer": 'answer_q2 = "A"',
+    "q1_answer": 'answer_q1 = "C"',
+    "q2_answer": 'answer_q2 = "B"',
     "q3_answer": 'answer_q3 = {"A", "C", "D"}',
     "q4_answer": 'answer_q4 = "report_remove"',
-    "q5_answer": 'answer_q5 = "b"',
+    "q5_answer": 'answer_q5 = "d"',
     "q6_answer": 'answer_q6 = "95"',
 }
 PARTIAL_EXPECTED = {

@@ -37,7 +37,7 @@ def test_start_here_support_and_first_self_check(lab_page, lab_server, tmp_path)
     question = content.self_check(QUESTION_ID)
     samaritans_phone = content.route("samaritans").contact[0].value
     publishers = [content.source(s).publisher for s in question.sources]
-    assert question.correct == ("B",), "the content data changed: update this test"
+    assert question.correct == ("C",), "the content data changed: update this test"
 
     with bs.screenshot_on_failure(page, tmp_path / "start_here_failure.png", lab_server):
         panel = bs.open_notebook(page, lab_server, NOTEBOOK)
@@ -73,7 +73,7 @@ def test_start_here_support_and_first_self_check(lab_page, lab_server, tmp_path)
             "the support block should come before the self-check"
         )
 
-        option_b = widget.get_by_role("radio", name=re.compile(r"^B\. Tell your supervisor"))
+        option_b = widget.get_by_role("radio", name=re.compile(r"^C\. Tell your supervisor"))
         option_d = widget.get_by_role("radio", name=re.compile(r"^D\. "))
         check = widget.get_by_role("button", name=re.compile(r"Check my answer"))
         feedback = widget.get_by_role("status")
@@ -82,7 +82,7 @@ def test_start_here_support_and_first_self_check(lab_page, lab_server, tmp_path)
         option_b.click()
         expect(option_b).to_be_checked()
         check.click()
-        expect(feedback, "no feedback after choosing B").to_contain_text(
+        expect(feedback, "no feedback after choosing C").to_contain_text(
             "Correct.", timeout=bs.UI_TIMEOUT_MS
         )
         expect(feedback).to_have_text(re.compile(r"^\s*Correct\."))

@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from notebook_files import REPO
 
 from safeguarding_course import content
 from safeguarding_course.content import (
     DATA_DIR,
+    NEEDS_PRIMARY,
     SOURCED_KINDS,
     ContentError,
     UnverifiedFactError,
@@ -61,7 +63,7 @@ def test_no_source_was_last_checked_more_than_a_year_ago():
         if (today - s.checked).days > MAX_AGE_DAYS
     ]
     assert not stale, (
-        "Recheck these sources, then update `checked` in data/sources.yaml: " + ", ".join(stale)
+        "Recheck these sources, then update `checked` in data/sources/: " + ", ".join(stale)
     )
 
 
@@ -120,31 +122,34 @@ def test_dataset_values_match_the_checked_figures():
 
 
 def test_an_item_without_sources_is_refused_naming_file_and_item(data_copy: Path):
-    path = data_copy / "facts.yaml"
-    path.write_text(path.read_text().replace("  sources: [cps_s15_grooming_sentencing]\n", "", 1))
+    path = data_copy / "facts" / "law_northern_ireland.yaml"
+    path.write_text(path.read_text().replace("  sources: [legislation_nia2015_notes_s90]\n", "", 1))
     with pytest.raises(ContentError) as error:
         load_content(data_copy)
-    assert "facts.yaml" in str(error.value)
-    assert "s15_offence" in str(error.value)
+    assert "law_northern_ireland.yaml" in str(error.value)
+    assert "m06_ni_article_22a" in str(error.value)
     assert "sources" in str(error.value)
 
 
 def test_a_citation_of_an_unknown_source_is_refused(data_copy: Path):
-    path = data_copy / "routes" / "england.yaml"
+    path = data_copy / "routes" / "uk.yaml"
     path.write_text(
         path.read_text().replace("sources: [iwf_report_page]", "sources: [no_such_source]", 1)
     )
-    with pytest.raises(ContentError, match=r"england.yaml.*iwf_report.*no_such_source"):
+    with pytest.raises(ContentError, match=r"uk.yaml.*iwf_report.*no_such_source"):
         load_content(data_copy)
 
 
 def test_a_source_without_a_check_date_is_refused(data_copy: Path):
-    path = data_copy / "sources.yaml"
+    path = data_copy / "sources" / "services_and_charities.yaml"
     text = path.read_text()
-    first_date = "  checked: 2026-11-28\n"
-    assert first_date in text
-    path.write_text(text.replace(first_date, "", 1))
-    with pytest.raises(ContentError, match=r"sources.yaml: item 'nspcc_report_abuse': checked"):
+    entry = (
+        '  url: "https://www.nspcc.org.uk/keeping-children-safe/reporting-abuse/report/"\n'
+        "  checked: 2026-11-28\n"
+    )
+    assert entry in text
+    path.write_text(text.replace(entry, entry.split("  checked")[0], 1))
+    with pytest.raises(ContentError, match=r"services_and_charities.yaml: item 'nspcc_report_abuse': checked"):
         load_content(data_copy)
 
 
@@ -155,8 +160,8 @@ def test_invalid_yaml_is_reported_with_the_file_name(data_copy: Path):
 
 
 def test_a_file_that_is_not_utf8_is_reported(data_copy: Path):
-    (data_copy / "datasets.yaml").write_bytes("- id: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(ContentError, match=r"datasets.yaml: not UTF-8"):
+    (data_copy / "datasets" / "platforms.yaml").write_bytes("- id: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ContentError, match=r"platforms.yaml: not UTF-8"):
         load_content(data_copy)
 
 
@@ -167,10 +172,11 @@ def test_a_missing_file_is_reported(data_copy: Path):
 
 
 def test_a_duplicate_id_is_refused(data_copy: Path):
-    path = data_copy / "facts.yaml"
-    path.write_text(path.read_text().replace("- id: any_child", "- id: s15_offence", 1))
+    path = data_copy / "facts" / "law_england_and_wales.yaml"
+    path.write_text(path.read_text().replace("- id: s15a_offence", "- id: s15_offence", 1))
     with pytest.raises(
-        ContentError, match=r"facts.yaml: item 's15_offence': id 's15_offence' is used twice"
+        ContentError,
+        match=r"law_england_and_wales.yaml: item 's15_offence': id 's15_offence' is used twice",
     ):
         load_content(data_copy)
 
@@ -250,10 +256,95 @@ def test_a_broken_scenario_is_refused_naming_its_file(data_copy: Path, change, m
 
 def test_an_id_used_in_two_files_of_one_kind_is_refused(data_copy: Path):
     (data_copy / "facts").mkdir(exist_ok=True)
-    (data_copy / "facts" / "extra.yaml").write_text(
-        "- id: any_child\n  statement: Again.\n  status: primary\n  sources: [nspcc_report_abuse]\n"
+    (data_copy / "facts" / "zz_extra.yaml").write_text(
+        "- id: any_child\n  statement: Again.\n  kind: practice\n  status: primary\n"
+        "  sources: [nspcc_report_abuse]\n"
     )
     with pytest.raises(
-        ContentError, match=r"extra.yaml: item 'any_child': id is also used in .*facts.yaml"
+        ContentError,
+        match=r"extra.yaml: item 'any_child': id is also used in .*signs_and_patterns.yaml",
     ):
         load_content(data_copy)
+
+
+# -- evidence: primary sources for law, and dates to check again --------------------------------
+
+
+def test_law_and_statutory_guidance_facts_cite_a_primary_source_and_say_where_they_apply():
+    data = load_content()
+    law = [f for f in data.facts.values() if f.kind in NEEDS_PRIMARY and f.status != "unverified"]
+    assert len(law) >= 20
+    for fact in law:
+        assert fact.nation, fact.id
+        assert any(data.sources[s].is_primary for s in fact.sources), fact.id
+
+
+def test_a_law_fact_resting_on_secondary_sources_alone_is_refused_naming_it(data_copy: Path):
+    path = data_copy / "facts" / "law_scotland.yaml"
+    change_text(path, "sources: [legislation_asp2005_s1, vlex_asp2005]", "sources: [vlex_asp2005]")
+    with pytest.raises(ContentError) as error:
+        load_content(data_copy)
+    message = str(error.value)
+    assert "law_scotland.yaml: item 'm06_scotland_meeting_after_grooming'" in message
+    assert "must cite a primary source" in message and "status: unverified" in message
+
+
+def test_a_law_fact_without_a_nation_is_refused(data_copy: Path):
+    path = data_copy / "facts" / "law_scotland.yaml"
+    change_text(path, "  nation: Scotland\n", "")
+    with pytest.raises(ContentError, match=r"law_scotland.yaml: item 'm06_scotland_\w+'.*nation"):
+        load_content(data_copy)
+
+
+def test_a_fact_marked_primary_needs_a_primary_source(data_copy: Path):
+    path = data_copy / "facts" / "signs_and_patterns.yaml"
+    change_text(path, "  status: secondary\n  sources: [middleton_pcn_vulnerability]",
+                "  status: primary\n  sources: [middleton_pcn_vulnerability]")
+    with pytest.raises(ContentError, match=r"item 'any_child': `status: primary` needs"):
+        load_content(data_copy)
+
+
+def test_no_fact_is_past_its_review_date():
+    today = dt.date.today()
+    overdue = [
+        f"{f.id} (review by {f.review_by})"
+        for f in load_content().facts.values()
+        if f.review_by is not None and f.review_by < today
+    ]
+    assert not overdue, (
+        "Check these facts again (a final text or a commencement date may now be known), update "
+        "them and their sources, and set a new `review_by` or remove it: " + ", ".join(overdue)
+    )
+
+
+def test_facts_likely_to_change_soon_carry_a_review_date():
+    facts = load_content().facts
+    for fact_id in ("m06_kcsie_2026_proposals", "m06_kcsie_2026_in_force",
+                    "m06_cpa2026_duty_commencement", "m06_cwsa2026_commencement"):
+        assert facts[fact_id].review_by is not None, fact_id
+        assert facts[fact_id].status == "unverified", fact_id
+
+
+def test_no_law_or_guidance_rests_on_a_mirror_or_local_copy_of_national_text():
+    mirrors = ("studylib", "docslib", "cld.bz", "millbrookprimary", "sunderland.ac.uk")
+    data = load_content()
+    for fact in data.facts.values():
+        if fact.kind in NEEDS_PRIMARY:
+            for source_id in fact.sources:
+                assert not any(m in data.sources[source_id].url for m in mirrors), fact.id
+    for route in data.routes.values():
+        for source_id in route.sources:
+            assert not any(m in data.sources[source_id].url for m in mirrors), route.id
+
+
+def change_text(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test set-up: {old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_content_review_record_lists_every_unverified_fact():
+    record = (REPO / "docs" / "content_review.md").read_text(encoding="utf-8")
+    facts = load_content().facts.values()
+    missing = [f.id for f in facts if f.status == "unverified" and f"`{f.id}`" not in record]
+    assert not missing, f"add these unverified facts to docs/content_review.md: {missing}"

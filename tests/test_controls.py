@@ -79,7 +79,7 @@ def test_a_button_runs_its_handlers_on_click_and_on_a_press_in_the_browser():
     assert pressed == [button, button]
     assert sent == [{"do": "clicked"}], "the browser is told the press arrived"
     button.focus()
-    assert sent[-1] == {"do": "focus"}
+    assert button.focus_request == 1, "the browser is asked to focus it"
 
 
 def test_a_select_refuses_a_value_that_is_not_offered():
@@ -127,3 +127,37 @@ def test_every_choice_group_has_a_legend():
         for part in _walk(widget):
             if isinstance(part, (RadioGroup, TickBoxGroup, Select)):
                 assert part.description.strip(), f"a group in {type(widget).__name__}"
+
+
+def test_the_change_explorer_refuses_a_backwards_pair_in_plain_words():
+    widget = change_explorer("sexual_communication_offences")
+    widget.start.value, widget.end.value = "2024/25", "2022/23"
+    text = widget.result_text
+    assert "2024/25 comes after 2022/23" in text and "fall" not in text
+
+
+def test_the_route_finder_says_which_questions_to_answer_when_some_have_no_answer():
+    finder = route_finder()
+    finder.concern.value = "grooming_online"
+    finder.child_identified.value = "yes"
+    finder.immediate_danger.value = "no"
+    assert finder.show() == []
+    text = finder.result_text
+    assert text.startswith("Answer these questions first")
+    for qid in ("nation", "age"):
+        assert finder.finder.questions[qid].prompt in text
+    assert finder.finder.questions["concern"].prompt not in text
+
+
+def test_route_finder_results_are_one_line_per_route_with_sources_once_at_the_end():
+    finder = route_finder()
+    answers = {"nation": "Wales", "concern": "grooming_online", "child_identified": "yes",
+               "immediate_danger": "no", "age": "13_to_15"}
+    for qid, value in answers.items():
+        getattr(finder, qid).value = value
+    steps = finder.show()
+    assert steps
+    html = finder.result.value
+    assert html.count("<details") == len(steps) == html.count("<summary>")
+    assert html.count("Sources for these routes") == 1
+    assert html.index("Sources for these routes") > html.rindex("</details>")

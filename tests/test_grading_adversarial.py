@@ -340,7 +340,7 @@ ATTACKS = [
     Attack(
         "shadow_checker",
         13,
-        'a wrong answer_q2 with check_choice = "B" and q2 = "B" in the same cell',
+        'a wrong answer_q2 with check_choice = "A" and q2 = "A" (right) in the same cell',
         adv.shadow_checker,
         marks(q2=0),
         notes={"q2_answer": "check_choice, q2 was ignored"},
@@ -656,7 +656,7 @@ MARK_SCHEME_LINES = hidden_lines("### BEGIN MARK SCHEME", "### END MARK SCHEME",
 
 def test_the_leak_checks_know_what_to_look_for():
     """The feedback check below looks for real hidden-test code and mark-scheme text."""
-    assert 'assert q1 == "B", "Question 1 is not right."' in HIDDEN_TEST_LINES
+    assert 'assert q1 == "C", "Question 1 is not right."' in HIDDEN_TEST_LINES
     assert any("selection_score(" in line for line in HIDDEN_TEST_LINES)
     assert MARK_SCHEME_LINES
 
@@ -674,7 +674,7 @@ def test_feedback_shows_no_hidden_tests_mark_schemes_or_tracebacks(batch, attack
         assert "MARK SCHEME" not in page
         assert "Traceback (most recent call last)" not in page
     assert "selection_score(" not in text
-    assert 'assert q1 == "B"' not in text
+    assert 'assert q1 == "C"' not in text
     leaked = [line for line in HIDDEN_TEST_LINES | MARK_SCHEME_LINES if line in text]
     assert not leaked
 

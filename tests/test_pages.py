@@ -106,7 +106,7 @@ def test_every_source_appears_with_its_details_and_what_cites_it():
         assert f"- Publisher: {pages.escape_markdown(source.publisher)}" in entry
         assert f"- Title: {pages.escape_markdown(source.title)}" in entry
         assert f"- Checked: {source.checked:%-d %B %Y}" in entry
-        assert f"- Status: {pages.STATUS_WORDS[source.status]}" in entry
+        assert f"- Primary source: {pages.STATUS_WORDS[source.status]}" in entry
         assert web_links(entry) == {source.url}, f"{source.id}: its link is its address"
         cited_by = entry.split("- Cited by", 1)[1]
         for _kind, item_id in citing[source.id]:
@@ -129,7 +129,7 @@ def test_sources_are_ordered_by_publisher_then_title():
 
 
 def test_awkward_characters_are_escaped_and_addresses_kept_whole(data_copy: Path):
-    path = data_copy / "sources.yaml"
+    path = data_copy / "sources" / "services_and_charities.yaml"
     text = path.read_text(encoding="utf-8")
     old_url = "https://www.nspcc.org.uk/keeping-children-safe/reporting-abuse/report/"
     new_url = "https://example.org/a_(b)/c?x=1&y=[2]"

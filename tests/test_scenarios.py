@@ -56,6 +56,11 @@ def texts(scenario: Scenario):
         for n, choice in enumerate(node.choices):
             yield f"{node_id}.choices[{n}].label", choice.label
             yield f"{node_id}.choices[{n}].feedback", choice.feedback
+            for field in ("went_well", "do_differently"):
+                if getattr(choice, field):
+                    yield f"{node_id}.choices[{n}].{field}", getattr(choice, field)
+    for n, point in enumerate(scenario.debrief):
+        yield f"debrief[{n}]", point
 
 
 def plain(text: str) -> str:
@@ -105,11 +110,24 @@ def test_every_decision_offers_a_good_practice_choice_and_a_real_alternative(sce
 
 
 @pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
-def test_every_ending_says_what_went_well_and_what_to_do_differently(scenario):
+def test_every_choice_says_what_went_well_or_what_to_do_differently_by_its_quality(scenario):
+    """The ending is built from these, so every path gets both, and an unsafe choice is never
+    praised. An ending node only says what happened, true on every path that reaches it."""
+    for node_id, node in scenario.nodes.items():
+        for choice in node.choices:
+            where = f"{scenario.id}.{node_id}: {choice.label[:40]!r}"
+            if choice.quality == "best":
+                assert choice.went_well and not choice.do_differently, where
+            elif choice.quality == "acceptable":
+                assert choice.went_well and choice.do_differently, where
+            else:
+                assert choice.do_differently and not choice.went_well, where
     for node_id in scenario.endings():
         ending = scenario.nodes[node_id].ending
-        assert "What went well:" in ending, f"{scenario.id}.{node_id}"
-        assert "What to do differently:" in ending, f"{scenario.id}.{node_id}"
+        assert "went well" not in ending.lower() and "differently" not in ending.lower(), (
+            f"{scenario.id}.{node_id}: the ending's lessons come from the path, not the node"
+        )
+    assert scenario.debrief, f"{scenario.id}: points to take away, shown at the ending"
 
 
 @pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
@@ -191,11 +209,53 @@ def test_every_path_plays_to_its_ending_showing_each_choices_feedback(scenario_i
     assert player.choice_buttons == []
     assert plain(ending.text) in player.situation_text
     summary = player.summary_text
-    for part in ending.ending.split(" What to do differently:"):
-        assert plain(part) in summary
+    assert f"What happened: {plain(ending.ending)}" in summary
+    well = summary.split("What went well:")[1].split("What to do differently:")[0]
+    differently = summary.split("What to do differently:")[1].split("Points to take away")[0]
+    for step in player.path:
+        choice = step.choice
+        if choice.quality == "unsafe":
+            assert plain(choice.do_differently) in differently, "an unsafe choice is learnt from"
+            assert plain(choice.label) not in well and plain(choice.feedback) not in well
+        if choice.went_well:
+            assert plain(choice.went_well) in well
+        if choice.quality == "best":
+            assert not choice.do_differently
+    if not any(step.quality != "best" for step in player.path):
+        assert "every decision was good practice" in differently
+    for point in scenario.debrief:
+        assert plain(point) in summary
     for step in player.path:
         assert f"{SHORT_VERDICTS[step.quality]}: {plain(step.choice.label)}" in summary
     assert f"You made {len(path)} decision" in summary
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_no_debrief_is_shown_before_an_ending(scenario):
+    player = scenario_player(scenario.id)
+    shown = " ".join(
+        [player.situation_text, player.feedback_text, player.summary_text, player.history_text]
+    )
+    for point in scenario.debrief:
+        assert plain(point) not in shown
+    player.choice_buttons[0].click()
+    if not player.at_ending:
+        assert player.summary_text == ""
+
+
+def test_the_unsafe_message_from_jordan_s_account_is_never_praised_at_the_ending():
+    """The issue's example: after messaging Ace from Jordan's account, the ending must say to
+    do otherwise, and must not say that Ace was never warned."""
+    scenario = content.scenario("m07_jordan_gaming_friend")
+    player = scenario_player(scenario.id)
+    for index in (1, 0, 2, 0):  # take it seriously, message Ace, tell supervisor, safe plan
+        player.choice_buttons[index].click()
+    assert player.at_ending
+    summary = player.summary_text
+    unsafe = scenario.nodes["child"].choices[0]
+    assert unsafe.quality == "unsafe"
+    assert plain(unsafe.do_differently) in summary.split("What to do differently:")[1]
+    assert "without warning Ace" not in summary
 
 
 def test_each_quality_is_said_in_words():

@@ -11,7 +11,7 @@ from safeguarding_course.widgets import indicator_spotter, self_check
 
 def test_a_right_single_choice_says_correct_explains_and_cites_a_dated_source():
     widget = self_check("start_first_step")
-    widget.choices.value = "B"
+    widget.choices.value = "C"
     widget.check_button.click()
     text = widget.feedback_text
     assert text.startswith("Correct.")
@@ -22,12 +22,30 @@ def test_a_right_single_choice_says_correct_explains_and_cites_a_dated_source():
     assert source.url in widget.feedback.value
 
 
-def test_a_wrong_single_choice_names_the_best_answer():
+def test_a_wrong_single_choice_names_the_best_answer_and_says_why_the_choice_is_wrong():
     widget = self_check("start_first_step")
     widget.choices.value = "D"
     widget.check_button.click()
+    question = content.self_check("start_first_step")
     assert widget.feedback_text.startswith("Not quite.")
-    assert "The best answer is B." in widget.feedback_text
+    assert "The best answer is C." in widget.feedback_text
+    assert f"D (not right, your choice): {question.reasons['D']}" in widget.feedback_text
+
+
+@pytest.mark.parametrize("question_id", ["start_first_step", "m01_tactics", "m06_commerce"])
+def test_after_check_every_option_has_its_reason_and_before_check_none_does(question_id):
+    question = content.self_check(question_id)
+    widget = self_check(question_id)
+    assert widget.feedback_text == ""
+    if question.multiple:
+        widget.choices[0].value = True
+    else:
+        widget.choices.value = next(iter(question.options))
+    widget.check_button.click()
+    for key, reason in question.reasons.items():
+        verdict = "right" if key in question.correct else "not right"
+        assert f"{key} ({verdict}" in widget.feedback_text
+        assert reason in widget.feedback_text
 
 
 def test_checking_with_nothing_chosen_asks_for_an_answer():
@@ -88,7 +106,7 @@ def test_the_spotter_reports_spotted_missed_and_over_read_signs(spotter):
     spotter.boxes["lost_interest"].value = True
     spotter.check_button.click()
     text = spotter.feedback_text
-    assert "You spotted 1 of 2:" in text
+    assert "You spotted 1 of 2." in text
     assert "You missed: " + content.indicator("missing_late_school").name in text
     assert "The account does not show: " + content.indicator("lost_interest").name in text
     assert "He still plays football every Saturday." in text
@@ -105,6 +123,48 @@ def test_the_spotter_says_all_correct_when_every_present_sign_is_ticked(spotter)
 
 def test_feedback_is_an_announced_status_region():
     widget = self_check("start_first_step")
-    widget.choices.value = "B"
+    widget.choices.value = "C"
     widget.check_button.click()
     assert 'role="status"' in widget.feedback.value
+
+
+def test_the_spotter_says_for_every_sign_offered_why_it_is_or_is_not_shown(spotter):
+    vignette = content.vignette("sam_new_phone")
+    assert spotter.feedback_text == "", "nothing is shown before Check"
+    spotter.boxes["unexplained_gifts"].value = True
+    spotter.check_button.click()
+    text = spotter.feedback_text
+    for p in vignette.present:
+        assert f"{content.indicator(p.indicator).name} (a sign here;" in text
+        assert p.evidence in text
+    for a in vignette.absent:
+        assert f"{content.indicator(a.indicator).name} (not shown; you did not tick it): {a.why}" in text
+    assert "Debrief: " + vignette.debrief in text
+
+
+def test_an_ordinary_account_praises_ticking_nothing_and_names_no_missed_sign():
+    vignette = content.vignette("m02_amir_new_headset")
+    assert vignette.ordinary, "Amir's account is the ordinary one: it shows no sign"
+    spotter = indicator_spotter("m02_amir_new_headset")
+    spotter.check_button.click()
+    text = spotter.feedback_text
+    assert text.startswith("All correct.")
+    assert "You ticked nothing, and that was right" in text
+    assert "You missed" not in text
+
+
+def test_over_reading_an_ordinary_account_is_explained_sign_by_sign():
+    spotter = indicator_spotter("m02_amir_new_headset")
+    spotter.boxes["time_online_change"].value = True
+    spotter.check_button.click()
+    text = spotter.feedback_text
+    assert text.startswith("Some signs to look at again.")
+    why = {a.indicator: a.why for a in content.vignette("m02_amir_new_headset").absent}
+    assert f"(not shown; you ticked it): {why['time_online_change']}" in text
+
+
+def test_jayden_s_friend_of_fifteen_is_not_scored_as_a_much_older_partner():
+    vignette = content.vignette("m02_jayden_send")
+    assert "older_partner" in {a.indicator for a in vignette.absent}
+    upset = next(p for p in vignette.present if p.indicator == "upset_after_online")
+    assert "new" in upset.evidence, "a sign in an autistic child is weighed against his own pattern"

@@ -53,7 +53,12 @@ DEFAULT_PASS_MARK = 75.0
 KEY_FILE = ".certificate_key"
 FOLDER = "certificates"
 REGISTER = "register.jsonl"
-REFRESH_FACTS = ("cert_kcsie_annual_updates", "cert_swe_cpd_each_year")
+REFRESH_FACTS = ("cert_swe_cpd_each_year",)
+REFRESH_REASON = (
+    "Refresh this training within a year of this certificate: the routes, the law, the "
+    "guidance and the online risks it teaches change from year to year (the course checks every "
+    "source it cites at least once a year), and"
+)
 CODE_GROUPS = 5  # five groups of four base32 characters: 100 bits of the HMAC
 
 
@@ -240,7 +245,7 @@ def build_certificate(
             + ".",
         ),
         ("heading", f"Refresh by {refresh:%-d %B %Y}"),
-        ("line", "Refresh this training within a year of this certificate, because:"),
+        ("line", REFRESH_REASON),
         *[("line", content.fact(f).statement) for f in REFRESH_FACTS],
         (
             "line",

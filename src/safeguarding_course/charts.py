@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from dataclasses import dataclass
 from html import escape
 
@@ -16,6 +17,9 @@ from matplotlib.figure import Figure
 
 from . import content
 from .content import Dataset
+
+TICK_WIDTH = 14  # characters per line of a bar's label
+AXIS_LABEL_WIDTH = 32  # characters per line of the y axis label
 
 # Okabe and Ito's palette, distinguishable with the common forms of colour blindness.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
@@ -97,19 +101,20 @@ def bar_chart(dataset_id: str, highlight: str | None = None) -> Chart:
     values = [p.value for p in dataset.points]
     colours = [OKABE_ITO[1] if label == highlight else OKABE_ITO[0] for label in labels]
 
-    figure = Figure(figsize=(7, 3.8), layout="constrained")
+    figure = Figure(figsize=(7, 4.2), layout="constrained")
     axes = figure.subplots()
-    bars = axes.bar(labels, values, color=colours, edgecolor="black", linewidth=0.6)
+    # long labels wrap onto several lines, so no label runs into its neighbour
+    positions = range(len(labels))
+    bars = axes.bar(positions, values, color=colours, edgecolor="black", linewidth=0.6)
+    axes.set_xticks(positions, [textwrap.fill(label, TICK_WIDTH) for label in labels])
     axes.bar_label(bars, labels=[_number(v, dataset.unit) for v in values], padding=2)
-    axes.set_title(dataset.title, wrap=True, fontsize=11)
+    axes.set_title(textwrap.fill(dataset.title, 70), fontsize=11)
     axes.set_xlabel(dataset.category_label)
-    axes.set_ylabel(dataset.value_label)
+    axes.set_ylabel(textwrap.fill(dataset.value_label, AXIS_LABEL_WIDTH))
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_ylim(0, max(values) * 1.15)
-    if len(labels) > 4:
-        axes.tick_params(axis="x", labelrotation=20)
 
-    alt = f"Bar chart of {dataset.title.lower()}. The description below gives every value."
+    alt = f"Bar chart: {dataset.title}. The description below gives every value."
     description = describe(dataset)
     if highlight:
         description += f" The bar for {highlight} is drawn in orange."

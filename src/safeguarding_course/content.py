@@ -18,6 +18,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 DATA_DIR = Path(__file__).parent / "data"
 NATIONS = ("England", "Wales", "Scotland", "Northern Ireland")
+# Where a law or a piece of guidance applies: one nation, England and Wales together, or the UK.
+JURISDICTIONS = ("UK", "Great Britain", "England and Wales", *NATIONS)
+# What a fact is about. Facts about law and statutory guidance must cite at least one primary
+# source (the statute on legislation.gov.uk, or the guidance on its publisher's own site).
+FACT_KINDS = (
+    "law",
+    "statutory_guidance",
+    "guidance",
+    "service",
+    "research",
+    "figure",
+    "practice",
+)
+NEEDS_PRIMARY = ("law", "statutory_guidance")
 
 
 class ContentError(ValueError):
@@ -48,6 +62,12 @@ class Source(_Item):
     url: str = Field(pattern=r"^https?://\S+$")
     checked: dt.date
     status: Literal["primary", "secondary"]
+    # How the page was read when it was not read at its own address (an archive copy, say).
+    seen_via: str | None = None
+
+    @property
+    def is_primary(self) -> bool:
+        return self.status == "primary"
 
     def citation(self) -> str:
         """'Publisher, Title (checked 28 November 2026): address'."""
@@ -55,7 +75,9 @@ class Source(_Item):
 
 
 class Contact(_Item):
-    method: Literal["phone", "email", "online form", "online chat", "local", "in person"]
+    method: Literal[
+        "phone", "text message", "email", "online form", "online chat", "local", "in person"
+    ]
     value: str
     url: str | None = Field(default=None, pattern=r"^https://\S+$")
     hours: str | None = None
@@ -136,16 +158,32 @@ class Dataset(_Sourced):
 
 class Fact(_Sourced):
     statement: str
+    kind: Literal[FACT_KINDS]
+    # Where it applies; required for law and statutory guidance.
+    nation: Literal[JURISDICTIONS] | None = None
     values: dict[str, str | int | float] = {}
     status: Literal["primary", "secondary", "unverified"]
+    # For facts likely to change soon (a commencement date, a final text): check again by then.
+    review_by: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _law_has_a_nation(self) -> Fact:
+        if self.kind in NEEDS_PRIMARY and self.nation is None:
+            kind = self.kind.replace("_", " ")
+            raise ValueError(f"a {kind} fact needs `nation:` (one of {list(JURISDICTIONS)})")
+        return self
 
 
 class SelfCheck(_Sourced):
+    """An ungraded question. `reasons` says, for every option, why it is or is not right, so
+    the feedback after an attempt explains each option, not only the answer."""
+
     module: str
     prompt: str
     options: dict[str, str] = Field(min_length=2)
     correct: tuple[str, ...] = Field(min_length=1)
     multiple: bool = False
+    reasons: dict[str, str]
     explanation: str
 
     @model_validator(mode="after")
@@ -155,6 +193,15 @@ class SelfCheck(_Sourced):
             raise ValueError(f"correct answers {unknown} are not among the options")
         if not self.multiple and len(self.correct) != 1:
             raise ValueError("a single-choice question needs exactly one correct answer")
+        missing = [key for key in self.options if not self.reasons.get(key, "").strip()]
+        extra = [key for key in self.reasons if key not in self.options]
+        problems = []
+        if missing:
+            problems.append(f"add a reason for option(s) {missing}")
+        if extra:
+            problems.append(f"remove the reason(s) for {extra}, which are not options")
+        if problems:
+            raise ValueError("every option needs its own reason: " + "; ".join(problems))
         return self
 
 
@@ -169,12 +216,17 @@ class AbsentIndicator(_Item):
 
 
 class Vignette(_Sourced):
+    """A short fictional account for the indicator spotter. `present` may be empty: an
+    ordinary account, where the right answer is to tick nothing. `debrief` is shown only
+    after the learner has checked their answer."""
+
     module: str
     synthetic: Literal[True]
     title: str
     text: str
-    present: tuple[PresentIndicator, ...] = Field(min_length=1)
+    present: tuple[PresentIndicator, ...] = ()
     absent: tuple[AbsentIndicator, ...] = Field(min_length=1)
+    debrief: str
 
     @field_validator("text")
     @classmethod
@@ -183,17 +235,37 @@ class Vignette(_Sourced):
             raise ValueError("a vignette should be short (150 words at most)")
         return text
 
+    @property
+    def ordinary(self) -> bool:
+        """An account that shows no sign: the lesson is not to over-read it."""
+        return not self.present
+
     def offered(self) -> list[str]:
         """Indicator ids a learner chooses from: present and absent, in a stable order."""
         return sorted([p.indicator for p in self.present] + [a.indicator for a in self.absent])
 
 
 class Choice(_Item):
+    """One option at a decision. The ending is built from the choices a learner made:
+    `went_well` (for good or acceptable practice) goes under "What went well", and
+    `do_differently` (for acceptable or unsafe practice) under "What to do differently",
+    so an unsafe choice is never praised."""
+
     label: str
     next: str
     feedback: str
     quality: Literal["best", "acceptable", "unsafe"]
     sources: tuple[str, ...] = Field(min_length=1)
+    went_well: str | None = None
+    do_differently: str | None = None
+
+    @model_validator(mode="after")
+    def _unsafe_is_never_praised(self) -> Choice:
+        if self.quality == "unsafe" and self.went_well:
+            raise ValueError("an unsafe choice cannot say what went well")
+        if self.quality == "best" and self.do_differently:
+            raise ValueError("a good-practice choice has nothing to do differently")
+        return self
 
 
 class ScenarioNode(_Item):
@@ -218,6 +290,8 @@ class Scenario(_Sourced):
     nation: Literal["England", "Wales", "Scotland", "Northern Ireland"] = "England"
     start: str
     nodes: dict[str, ScenarioNode] = Field(min_length=2)
+    # Points to take away, shown at every ending (never before the learner has played).
+    debrief: tuple[str, ...] = ()
 
     def all_sources(self) -> set[str]:
         return set(self.sources) | {
@@ -320,7 +394,9 @@ def _read_yaml(path: Path):
     except UnicodeDecodeError as exc:
         raise ContentError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     try:
-        return yaml.safe_load(text)
+        # libyaml's C parser when it is installed (it is with PyYAML's wheels): the same safe
+        # loading, several times faster, which keeps each module's Run All quick.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: not valid YAML: {exc}") from None
 
@@ -403,6 +479,27 @@ def _check_references(content: Content, origin: dict) -> None:
             raise ContentError(f"{where}: item '{vignette.id}' lists an indicator twice")
 
 
+def _check_fact_evidence(content: Content, origin: dict) -> None:
+    """A fact's status must match its sources, and law or statutory guidance needs a primary one."""
+    for fact in content.facts.values():
+        if fact.status == "unverified":
+            continue
+        where = f"{origin[('facts', fact.id)]}: item '{fact.id}'"
+        primary = [s for s in fact.sources if content.sources[s].is_primary]
+        if fact.kind in NEEDS_PRIMARY and not primary:
+            raise ContentError(
+                f"{where}: a {fact.kind.replace('_', ' ')} fact must cite a primary source (the "
+                "statute on legislation.gov.uk, or the guidance on its publisher's own site), but "
+                f"{list(fact.sources)} are all secondary; add the primary source, or mark the "
+                "fact `status: unverified` and say what is known"
+            )
+        if fact.status == "primary" and not primary:
+            raise ContentError(
+                f"{where}: `status: primary` needs at least one primary source, but "
+                f"{list(fact.sources)} are all secondary; use `status: secondary`"
+            )
+
+
 def load_content(data_dir: Path | str = DATA_DIR) -> Content:
     """Read and validate every content file under `data_dir`."""
     data_dir = Path(data_dir)
@@ -427,6 +524,7 @@ def load_content(data_dir: Path | str = DATA_DIR) -> Content:
         ),
     )
     _check_references(content, origin)
+    _check_fact_evidence(content, origin)
     return content
 
 

@@ -30,8 +30,10 @@ _GENERATED = (
 )
 
 STATUS_WORDS = {
-    "primary": "primary (the body's own site, statute or guidance)",
-    "secondary": "secondary (a reliable copy, such as a news agency, council or law firm)",
+    "primary": "yes (the body's own site, the statute or the guidance itself)",
+    "secondary": (
+        "no, a secondary source (a reliable copy, such as a news agency, council or law firm)"
+    ),
 }
 
 # What each kind of content is called on the sources page, and the words that name one item.
@@ -161,7 +163,8 @@ def sources_markdown(data: Content | None = None) -> str:
         "",
         f"Every source the course cites: {len(sources)} in all, {primary} primary and "
         f"{len(sources) - primary} secondary. A primary source is the body's own site, a "
-        "statute or guidance; a secondary source is a reliable copy. Each entry gives the date "
+        "statute or guidance; a secondary source is a reliable copy. Facts about law and statutory "
+        "guidance always cite at least one primary source. Each entry gives the date "
         "someone last read the page and saw the facts that cite it, and the items in the "
         "course that rely on it. Terms are explained in the [Glossary](glossary.md).",
     ]
@@ -175,7 +178,8 @@ def sources_markdown(data: Content | None = None) -> str:
             f"- Title: {escape_markdown(source.title)}",
             f"- Address: {_address(source.url)}",
             f"- Checked: {_checked(source)}",
-            f"- Status: {STATUS_WORDS[source.status]}",
+            f"- Primary source: {STATUS_WORDS[source.status]}",
+            *([f"- Read via: {escape_markdown(source.seen_via)}"] if source.seen_via else []),
             f"- Source id: `{source.id}`",
             f"- Cited by ({len(users)}): " + ("; ".join(users) if users else "nothing yet"),
         ]

@@ -14,7 +14,13 @@ from IPython.display import Markdown
 from . import content
 from .content import Route
 
-SUPPORT_ROUTES = ("samaritans", "nspcc_helpline", "police_999", "designated_safeguarding_lead")
+SUPPORT_ROUTES = (
+    "samaritans",
+    "napac",
+    "nspcc_helpline",
+    "police_999",
+    "designated_safeguarding_lead",
+)
 
 
 def _contact_line(contact) -> str:

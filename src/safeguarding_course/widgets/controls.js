@@ -115,8 +115,10 @@ function renderButton(model, el) {
       note.hidden = false;
     }, 4000);
   });
+  // a focus asked for by Python (the next step of a scenario) may come before the view exists
+  model.on("change:focus_request", () => button.focus());
+  if (model.get("focus_request")) setTimeout(() => button.focus(), 0);
   model.on("msg:custom", (msg) => {
-    if (msg.do === "focus") button.focus();
     if (msg.do === "clicked") {
       clearTimeout(waiting);
       note.hidden = true;

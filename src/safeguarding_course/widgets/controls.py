@@ -180,6 +180,7 @@ class Button(_Control):
 
     kind = t.Unicode("button").tag(sync=True)
     tooltip = t.Unicode("").tag(sync=True)
+    focus_request = t.Int(0).tag(sync=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -193,8 +194,8 @@ class Button(_Control):
         self._click_handlers(self)
 
     def focus(self) -> None:
-        """Move the keyboard focus to this button (in the browser)."""
-        self.send({"do": "focus"})
+        """Move the keyboard focus to this button in the browser, now or as soon as it shows."""
+        self.focus_request += 1
 
     def _handle_message(self, _widget, content, _buffers) -> None:
         if content.get("event") == "click":

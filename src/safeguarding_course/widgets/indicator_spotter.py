@@ -1,5 +1,5 @@
-"""The indicator spotter: read a short fictional account, tick the signs it shows, and see
-what was spotted, what was missed and what was read into it that it does not show."""
+"""The indicator spotter: read a short fictional account, tick the signs it shows, and see,
+after Check, why each sign offered is or is not shown in that account, and a debrief."""
 
 from __future__ import annotations
 
@@ -51,21 +51,36 @@ class IndicatorSpotter(CourseBox):
         return html_to_text(self.feedback.value)
 
     def check(self) -> bool:
-        """Show what was spotted, missed and over-read; return whether all was right."""
+        """Show, for every sign offered, whether the account shows it and why, then the
+        debrief; return whether all was right. Nothing of this is shown before Check."""
         present = {p.indicator: p.evidence for p in self.vignette.present}
         absent = {a.indicator: a.why for a in self.vignette.absent}
         result = compare_selection(self.selected, present)
         name = lambda i: content.indicator(i).name  # noqa: E731
+        names = lambda ids: "; ".join(name(i) for i in sorted(ids))  # noqa: E731
         lines = []
-        if result.hits:
-            lines.append(f"You spotted {len(result.hits)} of {len(present)}:")
-            lines += [f"{name(i)}: {present[i]}" for i in sorted(result.hits)]
-        if result.missed:
-            lines.append("You missed:")
-            lines += [f"{name(i)}: {present[i]}" for i in sorted(result.missed)]
+        if self.vignette.ordinary:
+            if result.all_right:
+                lines.append(
+                    "You ticked nothing, and that was right: this account shows no sign of "
+                    "grooming. Not reading signs into ordinary life is part of the skill."
+                )
+            else:
+                lines.append("This account shows no sign of grooming, so nothing needed a tick.")
+        else:
+            lines.append(f"You spotted {len(result.hits)} of {len(present)}.")
+            if result.missed:
+                lines.append("You missed: " + names(result.missed) + ".")
         if result.wrong:
-            lines.append("The account does not show:")
-            lines += [f"{name(i)}: {absent[i]}" for i in sorted(result.wrong)]
+            lines.append("The account does not show: " + names(result.wrong) + ".")
+        lines.append("Sign by sign:")
+        for i in self.indicator_ids:
+            ticked = "you ticked it" if i in self.selected else "you did not tick it"
+            if i in present:
+                lines.append(f"{name(i)} (a sign here; {ticked}): {present[i]}")
+            else:
+                lines.append(f"{name(i)} (not shown; {ticked}): {absent[i]}")
+        lines.append("Debrief: " + self.vignette.debrief)
         lines.append(
             "Remember: no single sign proves grooming. What matters is the pattern and the "
             "change, and you share your concern rather than investigate."

@@ -1,5 +1,5 @@
-"""Self-check questions: one answer (radio buttons) or several (tick boxes), with feedback
-that says why and cites the source."""
+"""Self-check questions: one answer (radio buttons) or several (tick boxes). After Check, the
+feedback says why for every option, not only the right one, and cites the source."""
 
 from __future__ import annotations
 
@@ -58,6 +58,9 @@ class SelfCheckWidget(CourseBox):
     def feedback_text(self) -> str:
         return html_to_text(self.feedback.value)
 
+    def option_reasons(self) -> list[str]:
+        return option_reason_lines(self.question, self.selected)
+
     def check(self) -> bool:
         """Show feedback for the current choice; return whether it was right."""
         q = self.question
@@ -81,11 +84,26 @@ class SelfCheckWidget(CourseBox):
         else:
             verdict = "Not quite."
             details = [f"The best answer is {q.correct[0]}."]
-        self.feedback.value = feedback_html(verdict, [*details, q.explanation], q.sources)
+        self.feedback.value = feedback_html(
+            verdict,
+            [*details, "Why, option by option:", *self.option_reasons(), q.explanation],
+            q.sources,
+        )
         self.progress_note.value = progress_note_html(
             record_check_result(q.id, result.all_right, kind="self_check", module=q.module)
         )
         return result.all_right
+
+
+def option_reason_lines(question: SelfCheck, selected) -> list[str]:
+    """One line per option, after an attempt: whether it is right, whether the learner chose
+    it, and the reason for that option (so a wrong choice is explained, not only named)."""
+    lines = []
+    for key in question.options:
+        right = "right" if key in question.correct else "not right"
+        chosen = ", your choice" if key in selected else ""
+        lines.append(f"{key} ({right}{chosen}): {question.reasons[key]}")
+    return lines
 
 
 def self_check(question_id: str) -> SelfCheckWidget:

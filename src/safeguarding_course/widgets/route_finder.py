@@ -4,8 +4,9 @@ the nation's own terms and the sources (with the date each was checked).
 
 The questions and rules are data (`data/route_finder.yaml`); the logic is
 `safeguarding_course.routing`. Each question's control is an attribute named after the question
-(`finder.nation`, `finder.immediate_danger`...), a `RadioGroup`, so a test can set `.value`, press
-`finder.show_button.click()` and read `finder.result_text`.
+(`finder.nation`, `finder.concern`...), a `RadioGroup`, so a test can set `.value`, press
+`finder.show_button.click()` and read `finder.result_text`. No answer is preselected, and a
+question that does not apply to the answers so far (its `ask_when`) is hidden.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import ipywidgets as w
 from IPython.display import Markdown
 
 from .. import content, routing
-from ..routing import RouteFinder, RouteStep
+from ..routing import MissingAnswersError, RouteFinder, RouteStep
 from ._feedback import html_to_text
 from .controls import Button, CourseBox, LiveRegion, RadioGroup
 
@@ -101,11 +102,12 @@ def result_html(nation: str, steps: list[RouteStep]) -> str:
     )
 
 
-def unanswered_html(labels: list[str]) -> str:
-    """What to answer before the routes can be shown."""
+def unanswered_html(prompts: list[str]) -> str:
+    """What to answer before the routes can be shown: the questions themselves, in order."""
+    items = "".join(f"<li>{escape(prompt)}</li>" for prompt in prompts)
     return (
-        '<div class="sc-feedback" role="status"><p><strong>Answer every question first.</strong> '
-        f"Not answered yet: {escape(', '.join(labels))}.</p></div>"
+        '<div class="sc-feedback"><p><strong>Answer these questions first</strong>, then press '
+        f"<strong>Show the routes</strong>:</p><ul>{items}</ul></div>"
     )
 
 
@@ -138,16 +140,21 @@ class RouteFinderWidget(CourseBox):
         self.result = LiveRegion()
         super().__init__([*rows, self.show_button, self.result])
         self.add_class("sc-route-finder")
+        self._show_questions_that_apply()
 
     @property
     def answers(self) -> dict[str, str]:
-        """The answers given so far (a question not answered yet is left out)."""
+        """The answers given to the questions that apply (unanswered ones left out)."""
+        applying = {q.id for q in self.finder.questions_for(self._given())}
+        return {q: v for q, v in self._given().items() if q in applying}
+
+    def _given(self) -> dict[str, str]:
         return {qid: c.value for qid, c in self.controls.items() if c.value is not None}
 
-    @property
-    def unanswered(self) -> list[str]:
-        """The short labels of the questions not answered yet, in order."""
-        return [self.finder.questions[q].label for q, c in self.controls.items() if c.value is None]
+    def _show_questions_that_apply(self) -> None:
+        applying = {q.id for q in self.finder.questions_for(self._given())}
+        for qid, control in self.controls.items():
+            control.layout.display = None if qid in applying else "none"
 
     @property
     def result_text(self) -> str:
@@ -155,16 +162,20 @@ class RouteFinderWidget(CourseBox):
         return html_to_text(self.result.value)
 
     def show(self) -> list[RouteStep]:
-        """Show the routes for the current answers and return them; if a question is not
-        answered yet, say which and return no routes."""
-        if self.unanswered:
-            self.result.value = unanswered_html(self.unanswered)
+        """Show the routes for the current answers and return them; if a question that applies
+        is unanswered, say which and return no routes."""
+        try:
+            steps = self.finder.find_routes(self.answers)
+        except MissingAnswersError as missing:
+            self.result.value = unanswered_html(
+                [self.finder.questions[q].prompt for q in missing.missing]
+            )
             return []
-        steps = self.finder.find_routes(self.answers)
         self.result.value = result_html(self.answers["nation"], steps)
         return steps
 
     def _answers_changed(self, _change) -> None:
+        self._show_questions_that_apply()
         if self.result.value:
             self.result.value = CHANGED
 

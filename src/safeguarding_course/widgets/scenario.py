@@ -2,8 +2,10 @@
 
 Each choice gets feedback straight away: its quality in words ("Good practice",
 "Acceptable, but...", "Unsafe"), the practice reason, and the sources with the date each was
-checked. At an ending the player shows what happened, the ending's summary (what went well,
-what to do differently) and the learner's path, each decision with its quality.
+checked. At an ending the player shows what happened, then "what went well" and "what to do
+differently", built from the choices the learner actually made (so an unsafe choice is never
+praised), the case's points to take away, and the learner's path, each decision with its
+quality. Nothing of the debrief is shown before an ending.
 
 Scenario text never types a phone number: it writes `{{route_id}}` and the player shows the
 number from the routes data, so a number changed there is changed everywhere.
@@ -206,11 +208,24 @@ class ScenarioPlayer(CourseBox):
             return ""
         return f"<div class='sc-history'><p>Your path so far:</p>{self._steps_html()}</div>"
 
+    def went_well(self) -> list[str]:
+        """What went well on this path: only from good or acceptable choices, never unsafe."""
+        return _unique(
+            fill_routes(step.choice.went_well)
+            for step in self._path
+            if step.choice.went_well and step.quality != "unsafe"
+        )
+
+    def do_differently(self) -> list[str]:
+        """What to do differently on this path: from every acceptable or unsafe choice."""
+        return _unique(
+            fill_routes(step.choice.do_differently)
+            for step in self._path
+            if step.choice.do_differently and step.quality != "best"
+        )
+
     def _summary_html(self) -> str:
         counts = {q: sum(step.quality == q for step in self._path) for q in VERDICTS}
-        ending = fill_routes(self.node.ending or "").replace(
-            " What to do differently:", "\n\nWhat to do differently:"
-        )
         decisions = "decision" if len(self._path) == 1 else "decisions"
         tally = (
             f"You made {len(self._path)} {decisions}: {counts['best']} good practice, "
@@ -222,14 +237,41 @@ class ScenarioPlayer(CourseBox):
             if counts["unsafe"]
             else ""
         )
+        well = self.went_well() or [
+            "No decision on this path was good practice yet. Read the feedback on each, and "
+            "try again."
+        ]
+        differently = self.do_differently() or [
+            "Nothing on this path: every decision was good practice."
+        ]
+        debrief = (
+            f"<p>Points to take away from this case:</p>{_list(self.scenario.debrief)}"
+            if self.scenario.debrief
+            else ""
+        )
         return (
             "<div class='sc-summary' role='status'>"
             "<p><strong>End of the case.</strong></p>"
-            f"{_paragraphs(ending)}"
+            f"<p>What happened: {escape(fill_routes(self.node.ending or ''))}</p>"
+            f"<p>What went well:</p>{_list(well)}"
+            f"<p>What to do differently:</p>{_list(differently)}"
+            f"{debrief}"
             f"<p>Your path:</p>{self._steps_html()}"
             f"<p>{tally} {advice}</p>"
             "<p>Press Start again to try a different route.</p></div>"
         )
+
+
+def _unique(items) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _list(items) -> str:
+    return "<ul>" + "".join(f"<li>{escape(fill_routes(item))}</li>" for item in items) + "</ul>"
 
 
 def scenario_player(scenario_id: str) -> ScenarioPlayer:

@@ -1,0 +1,168 @@
+"""Exercises reward reading, not guessing: across the self-checks (content data) and across the
+graded assessments (solutions/), the right option is not given away by its length or its
+letter, and a multiple-answer question's right set is not simply its longest options.
+
+Run `python tests/test_exercise_bias.py` to print the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import pytest
+from notebook_files import SOLUTIONS, nbgrader_meta, notebooks, read
+
+from safeguarding_course import content
+
+MAX_LONGEST_RIGHT = 1 / 3  # of single-answer questions, the right option strictly the longest
+MAX_SHORTEST_RIGHT = 1 / 3  # ... or strictly the shortest (the opposite give-away)
+MAX_ONE_LETTER = 0.35  # of single-answer questions, one letter right
+MAX_ONE_LETTER_IN_A_MODULE = 0.5  # in a module or assessment with at least four of them
+MAX_LONGEST_SET = 1 / 3  # of multiple-answer questions, the right set = the longest options
+
+OPTION = re.compile(r"^- ([A-Z])\. (.*)$")
+SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+
+
+@dataclass(frozen=True)
+class Question:
+    where: str  # module file or assessment
+    id: str
+    options: dict[str, str]
+    correct: frozenset[str]
+    multiple: bool
+
+
+def self_checks() -> list[Question]:
+    return [
+        Question(q.module, q.id, dict(q.options), frozenset(q.correct), q.multiple)
+        for q in content.content().self_checks.values()
+    ]
+
+
+def _options(markdown: str) -> dict[str, str]:
+    """`- A. text` lines, with indented continuation lines, from a question's Markdown."""
+    found, current = {}, None
+    for line in markdown.splitlines():
+        match = OPTION.match(line)
+        if match:
+            current = match.group(1)
+            found[current] = match.group(2).strip()
+        elif current and line.startswith("  ") and line.strip():
+            found[current] += " " + line.strip()
+        else:
+            current = None
+    return found
+
+
+@cache
+def assessment_questions() -> tuple[Question, ...]:
+    """Every question answered with a letter or a set of letters, in every solution."""
+    found = []
+    for path in notebooks(SOLUTIONS):
+        markdown = ""
+        for cell in read(path).cells:
+            meta = nbgrader_meta(cell)
+            if cell.cell_type == "markdown" and not meta.get("solution"):
+                markdown += "\n" + cell.source
+            elif cell.cell_type == "code" and meta.get("solution"):
+                answer = SOLUTION.search(cell.source).group(1).strip()
+                options = _options(markdown)
+                one = re.fullmatch(r'answer_q\d+ = "([A-Z])"', answer)
+                many = re.fullmatch(r"answer_q\d+ = \{(.*)\}", answer)
+                if options and (one or many):
+                    correct = frozenset(re.findall(r'"([A-Z])"', (one or many).group(0)))
+                    found.append(
+                        Question(path.parent.name, meta["grade_id"], options, correct, bool(many))
+                    )
+                markdown = ""
+    return tuple(found)
+
+
+def figures(questions) -> dict:
+    """The give-away figures for one group of questions."""
+    single = [q for q in questions if not q.multiple]
+    multi = [q for q in questions if q.multiple]
+    longest = shortest = 0
+    for q in single:
+        (right,) = q.correct
+        others = [len(text) for key, text in q.options.items() if key != right]
+        longest += len(q.options[right]) > max(others)
+        shortest += len(q.options[right]) < min(others)
+    longest_sets = sum(
+        set(sorted(q.options, key=lambda k: -len(q.options[k]))[: len(q.correct)]) == q.correct
+        for q in multi
+    )
+    letters = Counter(next(iter(q.correct)) for q in single)
+    return {
+        "single": len(single),
+        "longest_right": longest,
+        "shortest_right": shortest,
+        "letters": dict(sorted(letters.items())),
+        "multiple": len(multi),
+        "longest_set_right": longest_sets,
+    }
+
+
+GROUPS = {"self-checks": self_checks, "assessments": assessment_questions}
+
+
+def test_the_assessment_parser_finds_the_lettered_questions_of_every_assessment():
+    questions = assessment_questions()
+    assert len([q for q in questions if not q.multiple]) >= 30
+    assert {q.where for q in questions} == {p.parent.name for p in notebooks(SOLUTIONS)}
+    assert all(len(q.options) >= 4 and q.correct <= set(q.options) for q in questions)
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_the_right_option_is_not_given_away_by_its_length(group):
+    f = figures(GROUPS[group]())
+    assert f["longest_right"] <= MAX_LONGEST_RIGHT * f["single"], f
+    assert f["shortest_right"] <= MAX_SHORTEST_RIGHT * f["single"], f
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_no_letter_is_right_too_often(group):
+    f = figures(GROUPS[group]())
+    assert max(f["letters"].values()) <= MAX_ONE_LETTER * f["single"], f
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_the_right_letter_is_balanced_within_each_module(group):
+    by_place: dict[str, list[Question]] = {}
+    for q in GROUPS[group]():
+        by_place.setdefault(q.where, []).append(q)
+    for place, questions in by_place.items():
+        f = figures(questions)
+        if f["single"] >= 4:
+            assert max(f["letters"].values()) <= MAX_ONE_LETTER_IN_A_MODULE * f["single"], (
+                place,
+                f,
+            )
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_a_multiple_answer_set_is_not_simply_its_longest_options(group):
+    f = figures(GROUPS[group]())
+    assert f["multiple"] and f["longest_set_right"] <= MAX_LONGEST_SET * f["multiple"], f
+
+
+def report() -> str:
+    lines = []
+    for group, questions in GROUPS.items():
+        f = figures(questions())
+        share = {k: f"{v / f['single']:.0%}" for k, v in f["letters"].items()}
+        lines.append(
+            f"{group}: right option the longest in {f['longest_right']} of {f['single']} "
+            f"single-answer questions ({f['longest_right'] / f['single']:.0%}), the shortest in "
+            f"{f['shortest_right']}; right letters {f['letters']} ({share}); multiple-answer "
+            f"right set = longest options in {f['longest_set_right']} of {f['multiple']}"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(report())
