@@ -467,10 +467,12 @@ def test_the_feedback_page_is_plain_language_with_marks_why_comment_and_what_to_
         "Module 1, Understanding online grooming: section 1.4, Signs: patterns, not checklists."
         in text
     )
-    assert (
-        "B. Several possible signs of grooming that together form a pattern: share your concern promptly"
-        in text
-    )
+    # the right answer in words: the whole option, read from the released question
+    right = re.search(r'"([A-D])"', solution_answers(FIRST)["q1_answer"]).group(1)
+    released = nbformat.read(REPO / "assignments" / FIRST / NOTEBOOK, 4)
+    question = next(c.source for c in released.cells if c.source.startswith("## Question 1 "))
+    found = re.search(rf"^- {right}\. (.+?)(?=^- [A-D]\.|\Z)", question, re.M | re.S)
+    assert f"{right}. {' '.join(found.group(1).split())}" in " ".join(text.split())
     for jargon in (
         "Test cell",
         "Grade cell",
