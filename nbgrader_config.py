@@ -26,7 +26,6 @@ c.ClearMarkScheme.enforce_metadata = False
 # A submission earns marks only through its answer cells. The notebook is rebuilt from the
 # released cells in the gradebook; answers are read as literal values, never run; only the
 # trainer's own setup and test cells run, without a kernel.
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
     CheckCellMetadata,
@@ -34,7 +33,6 @@ from nbgrader.preprocessors import (  # noqa: E402
     ClearMarkScheme,
     GetGrades,
     LimitOutput,
-    SaveAutoGrades,
 )
 
 from safeguarding_course.grading.autograde import (  # noqa: E402
@@ -51,23 +49,21 @@ use_course_autograde()
 # Files trainees may hand in beside the notebook, per assessment (none so far); nothing else in
 # a submission folder is ever copied into autograded/ or feedback/.
 c.CourseAutograde.allowed_files = {}
+from safeguarding_course.grading.keep_marks import SaveAutoGradesKeepingMarks  # noqa: E402
 
 c.Autograde.sanitize_preprocessors = [RebuildFromGradebook]
 c.Autograde.autograde_preprocessors = [
     GradeLiteralAnswers,
     LimitOutput,
-    SaveAutoGrades,
+    SaveAutoGradesKeepingMarks,  # nbgrader's SaveAutoGrades, but a regrade keeps trainers' marks
     AssignLatePenalties,
     CheckCellMetadata,
 ]
-# Feedback shows each question, the answer, the marks and comments, but never hidden tests or
-# mark schemes, so an assessment can be used again with the next cohort.
-c.GenerateFeedback.preprocessors = [
-    GetGrades,
-    ClearHiddenTests,
-    ClearMarkScheme,
-    CSSHTMLHeaderPreprocessor,
-]
+# Feedback is the course's plain-language page (grading/feedback.py): each question, the
+# answer, the marks, why, the trainer's comment and what to read again; never code, hidden
+# tests or mark schemes, so an assessment can be used again with the next cohort.
+c.GenerateFeedback.exporter_class = "safeguarding_course.grading.feedback.FeedbackPage"
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ClearMarkScheme]
 
 # `nbgrader export` writes a status column, so a submission that could not be graded shows as
 # "not graded" with its reason, never as a zero.

@@ -614,7 +614,8 @@ def test_one_grade_cohort_run_grades_the_whole_batch(batch):
     `nbgrader autograde` then goes through the whole batch too, naming each one it could not
     grade with its reason (and exits 1, as nbgrader does when a submission fails)."""
     run = batch.first
-    assert run.process.returncode == 0, run.process.stderr[-3000:]
+    # exit code 3: some submissions could not be graded (documented in the README)
+    assert run.process.returncode == 3, run.process.stderr[-3000:]
     graded = len(ATTACKS) - len(run.not_graded)
     assert f"graded {graded} of {len(ATTACKS)} submissions" in run.process.stdout
     for name in run.not_graded:
@@ -628,8 +629,9 @@ def test_one_grade_cohort_run_grades_the_whole_batch(batch):
     assert batch.first.scores["honest"] == marks()
     assert batch.course.total(FIRST, "honest") == adv.FULL_AUTO_MARKS == 10
     assert batch.course.total(FIRST, "blank") == 0.0
-    assert batch.export["honest"]["status"] == "graded"
-    assert float(batch.export["honest"]["score"]) == 10.0
+    # its written answer waits for a trainer, so the export says so (issue 12)
+    assert batch.export["honest"]["status"] == "awaiting marking"
+    assert float(batch.export["honest"]["marked_so_far"]) == 10.0
     assert float(batch.export["blank"]["score"]) == 0.0
     assert batch.feedback.returncode == 0, batch.feedback.stderr[-3000:]
 
@@ -663,8 +665,11 @@ def test_marks_are_exactly_what_the_literal_answers_earn(batch, attack):
     assert batch.first.scores[attack.name] == attack.marks
     assert batch.course.total(FIRST, attack.name) == attack.total
     row = batch.export[attack.name]
-    assert row["status"] == "graded" and row["reason"] == ""
-    assert float(row["score"]) == attack.total
+    # a written answer still to mark leaves the score empty until a trainer marks it (issue 12)
+    assert row["status"] in ("graded", "awaiting marking"), row
+    waiting = row["status"] == "awaiting marking"
+    assert row["reason"] == (f"to mark: Question 8 ({adv.WRITTEN})" if waiting else "")
+    assert float(row["marked_so_far"] if waiting else row["score"]) == attack.total
     assert float(row["max_score"]) == MAX_SCORE
 
 
@@ -852,7 +857,7 @@ def test_a_hostile_json_notebook_does_not_stop_the_batch(hostile_files):
     root = hostile_files["honest"].parents[2]
     before = {name: digests(folder) for name, folder in hostile_files.items()}
     process, _ = grade_cohort(root)
-    assert process.returncode == 0, process.stderr[-2000:]
+    assert process.returncode == 3, process.stderr[-2000:]  # the hostile files: not graded
     register = not_graded_csv(root)
     assert set(register) == set(HOSTILE_JSON)
     assert CourseFolder(root).total(FIRST, "honest") == 10.0

@@ -1,6 +1,6 @@
-"""A cohort on JupyterHub, as the trainer guide's section 9 says, in a real Chromium.
+"""A cohort on JupyterHub, as the trainer guide's section 11 says, in a real Chromium.
 
-Every bash block of the guide's section 9 runs as written: setup and start as root (with
+Every bash block of the guide's section 11 runs as written: setup and start as root (with
 the hub's folder, environment and ports from $COURSE_HUB_*), the trainer's blocks as the
 trainer, in the environment of the trainer's own server (as in a terminal in JupyterLab).
 Between them two trainees and the trainer use the hub in the browser: log in, fetch in the
@@ -143,7 +143,7 @@ KERNEL_MS = 180_000  # validating runs the notebook in a kernel
 
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
-    """The guide's section 9, from setup to export, with two trainees in the browser."""
+    """The guide's section 11, from setup to export, with two trainees in the browser."""
     blocks = hub_blocks()
     hub = CohortHub(trainees=2)
     work = tmp_path_factory.mktemp("guide-hub")  # where the trainer runs the guide's commands
@@ -239,7 +239,7 @@ def test_the_guide_section_has_the_hub_workflow():
     commands = "\n".join(hub_blocks())
     for step in ("setup.sh", "start.sh", "release_assignment", "collect", "grade-cohort",
                  "generate_feedback", "release_feedback", "nbgrader export"):  # fmt: skip
-        assert step in commands, f"section 9 should show `{step}`"
+        assert step in commands, f"section 11 should show `{step}`"
     assert "/user/TRAINER/formgrader" in hub_section()
 
 

@@ -9,6 +9,12 @@ Each submission is checked first; one that cannot be graded is reported by name 
 reason, left untouched and listed in not_graded.csv, and the rest of the cohort is graded
 anyway. Grading goes through nbgrader's own autograde (with the course's safe pipeline), one
 submission at a time per worker process, writing to the same gradebook.
+
+Exit codes, for scripts and scheduled jobs:
+  0  every submission was graded (written answers may still await marking: that is normal)
+  1  grade-cohort could not start (for example, the assessment is not in the gradebook)
+  2  the command line was wrong
+  3  at least one submission could not be graded (listed in not_graded.csv)
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from .lock import DEFAULT_WAIT_SECONDS, GradingBusy, grading_lock
 from .submissions import NotGraded, check_folder, update_register
 
 _API = None  # one nbgrader API per worker process
+EXIT_OK = 0
+EXIT_NOT_GRADED = 3  # documented in the module docstring, the README and the trainer guide
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,9 @@ def _grade_cohort(
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     if jobs:
+        from .keep_marks import prepare_gradebook
+
+        prepare_gradebook(course_root)  # the table regrades use to keep marks, made once
         context = get_context("fork")
         with context.Pool(workers, initializer=_init_worker, initargs=(str(course_root),)) as pool:
             results = pool.imap_unordered(_grade_one, jobs)
@@ -205,11 +216,26 @@ def main(argv: list[str] | None = None) -> int:
                 f"  NOT GRADED {o.student_id}: {o.problem}. "
                 f"The files are kept as they were; fix them and run grade-cohort again."
             )
-    print(
-        f"Done in {seconds:.1f} s. Submissions that could not be graded are listed in "
-        f"not_graded.csv and show as 'not graded' in `nbgrader export`."
-    )
-    return 0
+    return _end_of_run(root, outcomes, seconds)
+
+
+def _end_of_run(root: Path, outcomes: list[Outcome], seconds: float) -> int:
+    """What is left to do, and the exit code a script can act on."""
+    from .status import course_statuses, summary_lines
+
+    failed = [o for o in outcomes if o.problem]
+    graded = {(o.assignment, o.student_id) for o in outcomes if not o.problem}
+    for line in summary_lines(s for k, s in sorted(course_statuses(root).items()) if k in graded):
+        print(line)
+    if failed:
+        print(
+            f"Done in {seconds:.1f} s. {len(failed)} submission{'s' * (len(failed) != 1)} "
+            f"could not be graded: listed in not_graded.csv, and shown as 'not graded' (never "
+            f"0) in `nbgrader export`. Exit code {EXIT_NOT_GRADED}."
+        )
+        return EXIT_NOT_GRADED
+    print(f"Done in {seconds:.1f} s. Every submission was graded.")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

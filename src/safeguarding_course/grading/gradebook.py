@@ -17,3 +17,12 @@ def gradebook_url(course_root: Path | str) -> str:
     if "db_url" in section and section["db_url"]:
         return str(section["db_url"])
     return f"sqlite:///{course_root / 'gradebook.db'}"
+
+
+def existing_gradebook_url(course_root: Path | str) -> str | None:
+    """The gradebook's URL, or None while a SQLite gradebook has not been made yet (nothing
+    has been graded); reading must not create an empty one."""
+    url = gradebook_url(course_root)
+    if url.startswith("sqlite:") and not (Path(course_root) / "gradebook.db").is_file():
+        return None
+    return url
