@@ -91,6 +91,9 @@ class Route(_Sourced):
     who_can_use: str
     contact: tuple[Contact, ...] = Field(min_length=1)
     timescale: str | None = None
+    # Figures in the timescale that code reads (an assessment's hidden test, say), so nothing
+    # has to parse them out of the prose: {"initial_assessment_working_days": 10}.
+    values: dict[str, str | int | float] = {}
     notes: tuple[str, ...] = ()
     # Glossary ids of the nation's own terms that go with this route (IRD, Gateway...);
     # `routing.load_route_finder` checks that each one is in the glossary.
