@@ -137,11 +137,27 @@ class Module:
     minutes: int
     outcomes: tuple[str, ...]
     notebook: Path  # the notebook's path, or only its file name when read from the index
+    sections: tuple[tuple[str, str], ...] = ()  # ("1.4", "Signs: patterns, not checklists")
 
     @property
     def number(self) -> str:
         """The module number as people say it: "1" for module "01"."""
         return str(int(self.id)) if self.id.isdigit() else self.id
+
+
+SECTION_HEADING = re.compile(r"^##\s+(\d+\.\d+)\s+(.+?)\s*$", re.M)
+
+
+def _sections(path: Path) -> tuple[tuple[str, str], ...]:
+    """The numbered section headings ("## 1.4 ...") of a teaching notebook, in order."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            found += SECTION_HEADING.findall(source)
+    return tuple((number, title) for number, title in found)
 
 
 def _modules_from_notebooks(folder: Path) -> dict[str, Module]:
@@ -155,6 +171,7 @@ def _modules_from_notebooks(folder: Path) -> dict[str, Module]:
                 minutes=int(meta["minutes"]),
                 outcomes=tuple(str(o) for o in meta.get("outcomes", ())),
                 notebook=path,
+                sections=_sections(path),
             )
         except (KeyError, TypeError, ValueError, OSError) as exc:
             raise ProgressError(f"{path}: could not read the module's metadata ({exc})") from None
@@ -171,6 +188,7 @@ def module_index(folder: Path | str) -> list[dict]:
             "minutes": m.minutes,
             "outcomes": list(m.outcomes),
             "notebook": m.notebook.name,
+            "sections": [list(s) for s in m.sections],
         }
         for m in _modules_from_notebooks(Path(folder)).values()
     ]
@@ -194,6 +212,7 @@ def _modules_from_index() -> dict[str, Module]:
                 minutes=int(entry["minutes"]),
                 outcomes=tuple(str(o) for o in entry.get("outcomes", ())),
                 notebook=Path(str(entry["notebook"])),
+                sections=tuple((str(n), str(t)) for n, t in entry.get("sections", ())),
             )
             for entry in index
         }

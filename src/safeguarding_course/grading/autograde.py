@@ -167,6 +167,10 @@ def _released_notebook(config, resources) -> tuple[list, dict]:
     return [], {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 
 
+def _same_words(a: str, b: str) -> bool:
+    return " ".join((a or "").split()) == " ".join((b or "").split())
+
+
 class RebuildFromGradebook(NbGraderPreprocessor):
     """Rebuild the submission from the released cells, keeping only the trainee's answers."""
 
@@ -212,6 +216,10 @@ class RebuildFromGradebook(NbGraderPreprocessor):
             )
             written = name in solutions and name in submitted_answers
             written = written and source_cell.cell_type != "code"
+            if written and _same_words(text, source_cell.source):
+                # left as released: kept as the released text, so its checksum still matches
+                # and nbgrader scores it 0 with nothing to mark (as for a blank answer)
+                text, written = source_cell.source, False
             if written:
                 text = self._written_answer(text, name, resources)
             make = new_code_cell if source_cell.cell_type == "code" else new_markdown_cell

@@ -33,7 +33,6 @@ from .status import QUESTION_HEADING, options_in
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "feedback_read_again.yaml"
 MARK_SCHEME = re.compile(r"#+\s*BEGIN MARK SCHEME.*?#+\s*END MARK SCHEME", re.S)
-SECTION_HEADING = re.compile(r"^##\s+(\d+\.\d+)\s+(.+?)\s*$", re.M)
 LINK = re.compile(r'<a\b[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S | re.I)
 NO_ANSWER = "<p>You did not answer this question.</p>"
 IMAGE = re.compile(r"<img\b[^>]*>", re.I)
@@ -71,20 +70,13 @@ def read_again_map(path: Path = DATA_FILE) -> dict[str, dict[str, tuple[str, ...
 @cache
 def course_sections() -> dict[str, tuple[str, str, str]]:
     """'1.4' -> (module number, module title, section title), from the course notebooks."""
-    import json
-
     from ..progress import course_modules
 
-    sections = {}
-    for module in course_modules().values():
-        cells = json.loads(module.notebook.read_text(encoding="utf-8"))["cells"]
-        for cell in cells:
-            if cell.get("cell_type") != "markdown":
-                continue
-            source = "".join(cell.get("source", ""))
-            for number, title in SECTION_HEADING.findall(source):
-                sections[number] = (str(int(module.id)), module.title, title)
-    return sections
+    return {
+        number: (module.number, module.title, title)
+        for module in course_modules().values()
+        for number, title in module.sections
+    }
 
 
 def read_again(assessment: str, grade_ids: list[str]) -> list[str]:
@@ -94,10 +86,7 @@ def read_again(assessment: str, grade_ids: list[str]) -> list[str]:
         for number in read_again_map().get(assessment, {}).get(grade_id, ()):
             if number not in numbers:
                 numbers.append(number)
-    try:
-        sections = course_sections()
-    except Exception:  # the course notebooks are not here: say what the data says
-        sections = {}
+    sections = course_sections()
     lines = []
     for number in numbers:
         if number in sections:
@@ -107,12 +96,9 @@ def read_again(assessment: str, grade_ids: list[str]) -> list[str]:
             lines.append(f"Section {number} of the course.")
     if not lines:
         module = assessment[:2]
-        try:
-            from ..progress import course_modules
+        from ..progress import course_modules
 
-            found = course_modules().get(module)
-        except Exception:
-            found = None
+        found = course_modules().get(module)
         if found:
             lines.append(f"Module {int(module)}, {found.title}.")
     return lines
