@@ -272,6 +272,12 @@ def _why(q: QuestionFeedback) -> str:
     return "Not right this time. Read the section below again, then look at the question afresh."
 
 
+def _is_long_answer_note(source: str) -> bool:
+    from .autograde import NOTE_LONG_ANSWER
+
+    return source.startswith(NOTE_LONG_ANSWER.split("{", 1)[0])
+
+
 def build_feedback(nb, resources) -> list[QuestionFeedback]:
     """Walk the graded notebook and gather each question's feedback."""
     grades = _Grades(resources)
@@ -283,6 +289,9 @@ def build_feedback(nb, resources) -> list[QuestionFeedback]:
         meta = cell.metadata.get("nbgrader", {})
         grade_id = meta.get("grade_id", "")
         if cell.cell_type == "markdown" and not meta.get("solution"):
+            if current is not None and current.written and _is_long_answer_note(cell.source):
+                current.answer_html += _markdown(cell.source)  # where the whole answer is kept
+                continue
             text = MARK_SCHEME.sub("", cell.source)
             heading = QUESTION_HEADING.search(text)
             if heading:
