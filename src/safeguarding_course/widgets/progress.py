@@ -49,7 +49,7 @@ def default_cpd_folder() -> Path:
 
 def _status_html(lines: list[str]) -> str:
     body = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
-    return f'<div class="sc-progress-status" role="status" aria-live="polite">{body}</div>'
+    return f'<div class="sc-progress-status">{body}</div>'
 
 
 def progress_note_html(note: str) -> str:
