@@ -416,16 +416,16 @@ def app_server() -> Iterator[JupyterLabServer]:
         yield server
 
 
-DISCARD = ".jp-Dialog .jp-Dialog-button:has-text('Discard')"
 TAB = "#jp-main-dock-panel .lm-TabBar-tab"
 
 
 class LabSession:
     """One JupyterLab page kept open across tests. The first notebook is opened by its
     address; each later one from the file browser (a double click, as a person opens a
-    file), after the previous one is closed without saving and its kernel shut down. Loading
-    Lab once instead of once per module saves several seconds a module. After a test that
-    failed, the next one starts from a freshly loaded page."""
+    file), after the previous one is closed with File > Close and Shut Down Notebook (unsaved
+    changes discarded, its kernel shut down). Loading Lab once instead of once per module
+    saves several seconds a module. After a test that failed, the next one starts from a
+    freshly loaded page."""
 
     def __init__(self, browser, server: JupyterLabServer):
         self.browser, self.server = browser, server
@@ -469,21 +469,17 @@ class LabSession:
         return panel
 
     def close(self, name: str) -> None:
-        """Close the notebook's tab (discarding unsaved changes) and shut its kernel down."""
+        """File > Close and Shut Down Notebook, as a person ends a session with a notebook:
+        Lab shuts its kernel down and closes it, unsaved changes discarded."""
         from playwright.sync_api import expect
 
         tab = self.page.locator(TAB, has_text=name)
-        tab.locator(".lm-TabBar-tabCloseIcon").click()
-        # a notebook that was run has unsaved changes, and Lab asks what to do with them
-        self.page.wait_for_function(
-            """([tabs, name]) => !!document.querySelector('.jp-Dialog') ||
-                ![...document.querySelectorAll(tabs)].some(t => t.textContent.includes(name))""",
-            arg=[TAB, name],
-        )
-        if self.page.locator(DISCARD).count():
-            self.page.locator(DISCARD).click()
+        tab.click()  # the command acts on the current notebook
+        self.page.locator(".lm-MenuBar-itemLabel:text-is('File')").click()
+        self.page.locator(".lm-Menu-item[data-command='filemenu:close-and-cleanup']").click()
+        self.page.locator(".jp-Dialog .jp-mod-accept").click()
         expect(tab).to_have_count(0)
-        self.server.shut_down_sessions()
+        self.server.shut_down_sessions()  # nothing should be left; make sure
 
     def reset(self) -> None:
         if self.page is not None:

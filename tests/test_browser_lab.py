@@ -107,9 +107,9 @@ def _menu(page, menu: str, command: str) -> None:
 
 
 def _reopen(lab):
-    """Close the notebook and stop its kernel (as when the course is stopped), then open it
-    again from the file browser; nothing is run. Lab reads the notebook from the server again
-    and gives it a new widget manager, as after a restart."""
+    """Close the notebook and shut its kernel down (File > Close and Shut Down Notebook, as
+    at the end of a session), then open it again from the file browser; nothing is run. Lab
+    reads the notebook from the server again, with a new kernel and widget manager."""
     lab.close(REOPENED)
     return lab.open(REOPENED)
 
@@ -131,7 +131,7 @@ _DRAWN = """panel => {
 }"""
 
 
-def _wait_until_drawn(page, panel, widgets: int, plain_lines: int) -> None:
+def _wait_until_drawn(page, panel, widgets: int, plain_lines: int, step: str) -> None:
     """Wait until the reopened notebook has drawn `widgets` course widgets and `plain_lines`
     plain-text lines, with no output still loading and none saying it cannot be shown (an
     error ends the wait at once)."""
@@ -146,7 +146,7 @@ def _wait_until_drawn(page, panel, widgets: int, plain_lines: int) -> None:
             timeout=bs.KERNEL_TIMEOUT_MS,
         )
     got = panel.evaluate(_DRAWN)
-    assert got == want, f"the reopened notebook shows {got}, not {want}"
+    assert got == want, f"{step}: the reopened notebook shows {got}, not {want}"
 
 
 @pytest.mark.browser
@@ -164,9 +164,15 @@ def test_a_saved_self_check_shows_again_when_the_notebook_is_reopened(lab_sessio
         "(jupyter-config/lab-settings/) is not installed; scripts/test.sh installs it"
     )
     shutil.copy(app_server.root_dir / "00_start_here.ipynb", app_server.root_dir / REOPENED)
+    console = []  # the browser's console messages, for a failure's report
+
+    def keep(message) -> None:  # Playwright needs a Python function, not a bound builtin
+        console.append(message)
+
     try:
         with lab_session.notebook(REOPENED, failure_png=tmp_path / "reopen_failure.png") as panel:
             page = lab_session.page
+            page.on("console", keep)
             # -- answer a self-check and save with Ctrl+S, the focus still on its button
             bs.run_all_cells(page)
             bs.wait_for_run_all_to_finish(page, panel)
@@ -186,7 +192,7 @@ def test_a_saved_self_check_shows_again_when_the_notebook_is_reopened(lab_sessio
 
             # -- reopened, nothing run: the same answer and feedback show
             panel = _reopen(lab_session)
-            _wait_until_drawn(page, panel, widgets=len(views), plain_lines=0)
+            _wait_until_drawn(page, panel, len(views), 0, "reopened after a save")
             widget = panel.locator(".sc-self-check").first
             expect(widget.locator("input[type=radio]").nth(2)).to_be_checked()
             expect(widget.get_by_role("status")).to_have_text(answer)
@@ -199,7 +205,7 @@ def test_a_saved_self_check_shows_again_when_the_notebook_is_reopened(lab_sessio
             saved = _wait_for_save(app_server, since)
             assert set(views) <= saved_state(saved).keys(), "the saved state was lost"
             panel = _reopen(lab_session)
-            _wait_until_drawn(page, panel, widgets=len(views), plain_lines=0)
+            _wait_until_drawn(page, panel, len(views), 0, "reopened after a save before a run")
             expect(panel.locator(".sc-self-check").first.get_by_role("status")).to_have_text(answer)
             assert not [t for t in _output_texts(panel) if NOT_SHOWN in t]
 
@@ -215,9 +221,15 @@ def test_a_saved_self_check_shows_again_when_the_notebook_is_reopened(lab_sessio
             saved = _wait_for_save(app_server, since)
             assert widget_outputs(saved) == [], "outputs still point at widgets with no state"
             panel = _reopen(lab_session)
-            _wait_until_drawn(page, panel, widgets=0, plain_lines=len(views))
+            _wait_until_drawn(page, panel, 0, len(views), "reopened after a kernel restart")
             texts = _output_texts(panel)
             assert any("A self-check question: run this cell to answer it." in t for t in texts)
             assert not [t for t in texts if NOT_SHOWN in t]
+    except BaseException as exc:
+        errors = [m.text[:300] for m in console if m.type == "error"]
+        exc.add_note("browser console errors:\n" + "\n".join(errors[-5:]))
+        raise
     finally:
+        if lab_session.page is not None:
+            lab_session.page.remove_listener("console", keep)
         (app_server.root_dir / REOPENED).unlink(missing_ok=True)
