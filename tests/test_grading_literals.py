@@ -86,10 +86,79 @@ def test_trusted_cells_report_like_a_kernel_but_errors_show_no_code():
 
 
 def test_a_written_answer_is_kept_as_text_but_cannot_act_in_a_browser():
-    from safeguarding_course.grading.autograde import inert_markdown
+    """The text is escaped inside one <pre> block that Markdown passes through and MathJax
+    skips; rendered by nbconvert (as formgrader and feedback do), it shows every character."""
+    import html
 
-    text = 'Fine **answer** <img src=x onerror="steal()"> [link](JavaScript:alert(1)) & more'
-    inert = inert_markdown(text)
-    assert "<" not in inert and ">" not in inert
-    assert "**answer**" in inert
-    assert "\\[link\\](JavaScript:alert(1))" in inert  # brackets escaped: no link forms
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from safeguarding_course.grading.autograde import written_answer_markdown
+
+    text = 'Fine **answer** <img src=x onerror="steal()"> [link](JavaScript:alert(1)) & $\\href{x}{y}$'
+    shown = written_answer_markdown(text)
+    inner = shown[shown.index(">") + 1 : -len("</pre>")]
+    assert "<" not in inner and ">" not in inner and "$" not in inner and "\\" not in inner
+    rendered = markdown2html_mistune(shown)
+    assert "<img" not in rendered and "<a " not in rendered
+    assert html.unescape(rendered).count(text) == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("answer_q1 = 1e308 * 10", "does not give a finite number"),
+        ("answer_q1 = 1e308 / 0.001", "does not give a finite number"),
+        ("answer_q1 = 1e999", "not finite"),
+        ("answer_q1 = -1e999", "not finite"),
+        ("answer_q1 = {1e999}", "not finite"),
+        ("answer_q1 = " + "9" * 400 + " / 3", "too large"),
+        ("answer_q1 = " + "9" * 100 + " * " + "9" * 100, "too large"),
+        ("answer_q1 = 2j", "complex number"),
+        ('answer_q1 = "B\\udc9d"', "lone surrogate"),
+        ('answer_q1 = ["A", ("B", "\\ud800")]', "lone surrogate"),
+        ("answer_q1 = b'B'", "not text"),
+        ("answer_q1 = ...", "not text"),
+        ("answer_q1 = " + "a." * 1000 + "b", "nested too deeply"),
+    ],
+)
+def test_values_a_test_cannot_handle_score_zero_with_a_reason(source, reason):
+    result = read_answers(source, ALLOWED)
+    assert result.values == {}
+    assert result.problem and reason in result.problem
+    assert len(result.problem) < 400
+
+
+def test_a_huge_name_is_not_quoted_in_full():
+    result = read_answers("answer_q1 = " + "x" * 4000, ALLOWED)
+    assert "..." in result.problem and len(result.problem) < 400
+
+
+def test_reserved_markers_and_lone_surrogates_are_made_safe_to_keep():
+    from safeguarding_course.grading.autograde import (
+        defuse_markers,
+        reserved_markers,
+        writable_text,
+    )
+
+    markers = reserved_markers()
+    assert {"BEGIN HIDDEN TESTS", "END MARK SCHEME", "BEGIN SOLUTION"} <= set(markers)
+    text = defuse_markers("### BEGIN HIDDEN TESTS\n### END SOLUTION", markers)
+    assert not any(marker in text for marker in markers)
+    assert text.replace("\u2060", "") == "### BEGIN HIDDEN TESTS\n### END SOLUTION"
+    assert writable_text(["a\udc9d", "b"]) == "a\\udc9db"
+    writable_text(["a\udc9d"]).encode("utf-8")
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path):
+    import csv
+
+    from safeguarding_course.grading.safe_output import markdown_literal, restore_cell, write_csv
+
+    cells = ["=1+1", "+1", "-1", "@SUM(1)", "\t=1", "\r=1", "ok", "it's fine"]
+    write_csv(tmp_path / "x.csv", ["a"], [{"a": c} for c in cells] + [{"a": -2.5}])
+    with (tmp_path / "x.csv").open(newline="") as handle:
+        read = [row["a"] for row in csv.DictReader(handle)]
+    assert read[:6] == ["'" + c for c in cells[:6]]
+    assert read[6:] == ["ok", "it's fine", "-2.5"]  # text left alone; a number stays a number
+    assert [restore_cell(c) for c in read[:8]] == cells
+    assert markdown_literal("a `b` <img>\n\nc") == "``a `b` <img> c``"

@@ -40,5 +40,6 @@ def test_html_in_a_written_answer_is_shown_as_text_in_formgrader_and_feedback(tm
         assert "<script>alert(1)</script>" not in page
         assert "<img src=x onerror" not in page
         assert 'href="javascript:' not in page
+    assert '<pre class=\\"written-answer' in autograded  # one text block (JSON-escaped)
     assert "My answer" in feedback
     assert course.scores(FIRST, "trainee")["q8_written_next_steps"] == 0.0  # unmarked yet

@@ -4,6 +4,7 @@ the widgets record and show it, and a trainer can pool anonymous confidence rati
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -67,29 +68,55 @@ def test_reading_progress_before_any_change_writes_nothing(home):
 
 
 def test_module_metadata_comes_from_the_course_notebooks():
+    """The index shipped with the package matches the notebooks' own metadata (regenerate it
+    with `python -m safeguarding_course.progress module-index`)."""
     modules = course_modules()
     notebooks = sorted(progress.course_dir().glob("[0-9][0-9]_*.ipynb"))
     assert list(modules) == [render.module_metadata(p)["module"] for p in notebooks]
+    assert modules == {
+        m.id: dataclasses.replace(m, notebook=Path(m.notebook.name))
+        for m in course_modules(progress.course_dir()).values()
+    }, "course_modules.json is out of date: run python -m safeguarding_course.progress module-index"
     for path in notebooks:
         meta = render.module_metadata(path)
         module = modules[meta["module"]]
-        assert (module.title, module.minutes, list(module.outcomes)) == (
+        assert (module.title, module.minutes, list(module.outcomes), module.notebook.name) == (
             meta["title"],
             meta["minutes"],
             meta["outcomes"],
+            path.name,
         )
 
 
-def test_a_missing_course_folder_is_a_clear_error_and_the_panel_says_so(monkeypatch, tmp_path):
+def test_without_the_course_folder_modules_come_from_the_package(monkeypatch, tmp_path):
+    """Installed as a wheel (as on JupyterHub), course/ is not beside the package: progress,
+    the panel and the CPD record still know every module."""
     monkeypatch.setattr(progress, "__file__", str(tmp_path / "site" / "pkg" / "progress.py"))
     with pytest.raises(CourseFolderMissing, match="course notebooks were not found in"):
         progress.course_dir()
+    assert course_modules()["01"].title == "Understanding online grooming"
     panel = progress_panel()
-    assert "course notebooks were not found" in panel.summary_text
-    block = finish_module("01")  # still lets the learner reflect and finish
-    assert "course notebooks were not found" in block.children[0].value
+    assert "You have completed 0 of" in panel.summary_text
+    block = finish_module("01")
     block.complete_button.click()
     assert Progress().is_complete("01")
+
+
+def test_a_missing_module_index_is_a_clear_error_and_the_panel_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(progress, "MODULE_INDEX", tmp_path / "course_modules.json")
+    with pytest.raises(CourseFolderMissing, match="reinstall the course package"):
+        course_modules()
+    panel = progress_panel()
+    assert "reinstall the course package" in panel.summary_text
+    block = finish_module("01")  # still lets the learner reflect and finish
+    assert "reinstall the course package" in block.children[0].value
+    block.complete_button.click()
+    assert Progress().is_complete("01")
+
+
+def test_the_course_folder_can_be_configured(monkeypatch, tmp_path):
+    monkeypatch.setenv(progress.COURSE_DIR_VARIABLE, str(tmp_path))
+    assert progress.course_dir() == tmp_path
 
 
 # -- surviving a restart -------------------------------------------------------------------

@@ -43,6 +43,12 @@ TOKENS = {
         "Scotland": "police_101_scotland",
         "Northern Ireland": "police_101_northern_ireland",
     },
+    "ADULT": {
+        "England": "adult_safeguarding_england",
+        "Wales": "adult_safeguarding_wales",
+        "Scotland": "adult_protection_scotland",
+        "Northern Ireland": "adult_safeguarding_northern_ireland",
+    },
 }
 
 
@@ -175,9 +181,26 @@ def test_questions_that_do_not_apply_are_not_asked_and_their_answers_are_ignored
     asked = routing.questions_for({"nation": "Wales", "concern": "own_wellbeing"})
     assert [q.id for q in asked] == ["nation", "concern"]
     asked = routing.questions_for({"concern": "grooming_online", "child_identified": "no"})
-    assert [q.id for q in asked] == ["nation", "concern", "child_identified"]
-    answers = {"nation": "Wales", "concern": "abuse_material_found"}
+    assert [q.id for q in asked] == ["nation", "concern", "child_identified", "immediate_danger"]
+    asked = routing.questions_for({"concern": "abuse_material_found"})
+    assert [q.id for q in asked] == ["nation", "concern", "sharer_known", "immediate_danger"]
+    answers = {"nation": "Wales", "concern": "abuse_material_found", "sharer_known": "no",
+               "immediate_danger": "no"}
     assert route_ids(answers) == route_ids({**answers, "age": "under_13"})
+
+
+def test_danger_is_asked_whether_or_not_a_child_can_be_named_and_999_then_comes_first():
+    """999 first whenever any child may be in immediate danger: the police can act on an
+    emergency without a name."""
+    finder = routing.route_finder_data()
+    for answers in routing.every_answer_set(finder):
+        if answers["concern"] != "own_wellbeing":
+            assert "immediate_danger" in answers, answers
+    for concern in ("grooming_online", "worker", "adult_own_thoughts", "image_threatened"):
+        ids = route_ids({"nation": "England", "concern": concern, "child_identified": "no",
+                         "immediate_danger": "yes"})
+        assert ids[0] == "police_999", (concern, ids)
+        assert "police_101" not in ids, (concern, ids)
 
 
 def test_an_unknown_question_or_answer_is_refused_with_the_choices():
@@ -247,9 +270,15 @@ def test_the_widget_preselects_nothing_hides_questions_that_do_not_apply_and_ask
     shown = lambda: [q for q, control in finder.controls.items() if control.layout.display != "none"]  # noqa: E731
     assert shown() == ["nation", "concern"]
     finder.concern.value = "grooming_online"
-    assert shown() == ["nation", "concern", "child_identified"]
+    assert shown() == ["nation", "concern", "child_identified", "immediate_danger"]
     finder.child_identified.value = "yes"
     assert shown() == ["nation", "concern", "child_identified", "immediate_danger", "age"]
+    finder.child_identified.value = "no"
+    assert shown() == ["nation", "concern", "child_identified", "immediate_danger"]
+    finder.concern.value = "abuse_material_found"
+    assert shown() == ["nation", "concern", "sharer_known", "immediate_danger"]
+    finder.concern.value = "grooming_online"
+    finder.child_identified.value = "yes"
     finder.show_button.click()
     assert "Answer these questions first" in finder.result_text
     assert "Which UK nation" in finder.result_text and "How old" in finder.result_text
@@ -320,6 +349,14 @@ def test_out_of_hours_in_northern_ireland_is_the_regional_emergency_social_work_
     assert phone.value == "028 95 049 999"
     assert "Regional Emergency Social Work Service" in phone.hours
     assert "within 10 working days" in gateway.timescale
+    assert gateway.values["initial_assessment_working_days"] == 10
+
+
+def test_a_figure_a_route_gives_in_values_is_the_one_its_timescale_states():
+    """Code reads a timescale's figure from `values`; the prose a trainee reads must agree."""
+    for route in content.content().routes.values():
+        for value in route.values.values():
+            assert str(value) in (route.timescale or ""), (route.id, value)
 
 
 def test_nation_terms_lists_each_nations_terms_with_sources():

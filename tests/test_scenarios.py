@@ -311,3 +311,72 @@ def test_the_good_practice_choice_is_not_always_in_the_same_place(scenario):
         for n in scenario.decision_points()
     }
     assert len(positions) > 1, f"{scenario.id}: the best choice is always at {positions}"
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_the_advice_and_routes_the_case_draws_on_appear_only_at_an_ending(scenario):
+    player = scenario_player(scenario.id)
+    facts = [plain(content.fact(f).statement) for f in scenario.ending_facts]
+    routes = [content.route(r).name for r in scenario.ending_routes]
+    assert facts and routes
+    before = " ".join([player.situation_text, player.feedback_text, player.summary_text])
+    assert not any(text in before for text in facts + routes)
+    for index in max(all_paths(scenario), key=len):
+        player.choice_buttons[index].click()
+    summary = player.summary_text
+    assert "The advice and routes this case draws on:" in summary
+    assert all(text in summary for text in facts + routes)
+    for route_id in scenario.ending_routes:
+        assert escape(content.route(route_id).contact[0].value) in player.summary.value
+
+
+DELETE = re.compile(r"\bdelete\b", re.I)
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_advice_to_delete_evidence_is_never_rated_above_unsafe_or_praised(scenario):
+    """Module 3, the self-checks and assessment 7 teach that deleting loses evidence."""
+    for node_id in scenario.decision_points():
+        for choice in scenario.nodes[node_id].choices:
+            if DELETE.search(choice.label) and "not to delete" not in choice.label:
+                assert choice.quality == "unsafe" and not choice.went_well, (node_id, choice.label)
+
+
+def test_waiting_for_the_supervisor_in_an_emergency_is_unsafe():
+    """A meeting today is immediate danger: the supervisor comes after the police, not before."""
+    node = content.scenario("m07_jordan_gaming_friend").nodes["school_call"]
+    for choice in node.choices:
+        if choice.quality != "best":
+            assert choice.quality == "unsafe" and not choice.went_well, choice.label
+    best = next(c for c in node.choices if c.quality == "best")
+    assert best.label.index("{{police_999}}") < best.label.index("supervisor")
+
+
+def paths_to(scenario: Scenario, ending: str) -> list[list]:
+    """The choices taken on every path that ends at `ending`."""
+    found = []
+    for path in all_paths(scenario):
+        node_id, taken = scenario.start, []
+        for index in path:
+            choice = scenario.nodes[node_id].choices[index]
+            taken.append((node_id, choice))
+            node_id = choice.next
+        if node_id == ending:
+            found.append(taken)
+    return found
+
+
+def test_each_ending_is_true_on_every_path_that_reaches_it():
+    """The review's cases: an ending must not say what did not happen on the path taken."""
+    ryan = content.scenario("m07_ryan_blackmail")
+    for name in ryan.endings():
+        text = ryan.nodes[name].text + " " + ryan.nodes[name].ending
+        if re.search(r"Report Remove|removal|taken down", text):
+            for taken in paths_to(ryan, name):
+                assert any(n == "remove" and c.quality == "best" for n, c in taken), name
+    jordan = content.scenario("m07_jordan_gaming_friend")
+    for taken in paths_to(jordan, "missed_end"):  # "before anyone acted": the DSL never rang
+        assert all(n != "school_call" for n, _ in taken)
+    leah = content.scenario("m07_colleague_messages")
+    for taken in paths_to(leah, "dropped_end"):  # "never reached the LADO": no parent's complaint
+        assert all(n != "later" for n, _ in taken)

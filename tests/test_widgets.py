@@ -167,8 +167,28 @@ def test_over_reading_an_ordinary_account_is_explained_sign_by_sign():
     assert f"(not shown; you ticked it): {why['time_online_change']}" in text
 
 
-def test_jayden_s_friend_of_fifteen_is_not_scored_as_a_much_older_partner():
+def test_the_older_friend_sign_is_scored_by_one_rule_in_every_account():
+    """Its name says what the learner ticks: older than the child and not met by the family.
+    Maya's "a bit older" friend, Jayden's Kai (says 15, to his 12) and Alex's Sam all fit it;
+    Maisie's same-age classmate does not."""
+    name = content.indicator("older_partner").name
+    assert "older" in name and "much older" not in name and "not met" in name
+    for vignette_id in ("maya_gaming_friend", "m02_jayden_send", "m02_alex_identity"):
+        present = {p.indicator for p in content.vignette(vignette_id).present}
+        assert "older_partner" in present, vignette_id
+    absent = {a.indicator for a in content.vignette("m02_maisie_group_chat").absent}
+    assert "older_partner" in absent
+
+
+def test_alex_s_money_from_an_online_adult_is_explained_as_the_gift_tactic():
+    gifts = next(
+        p for p in content.vignette("m02_alex_identity").present
+        if p.indicator == "unexplained_gifts"
+    )
+    assert "online" in gifts.evidence and "owe" in gifts.evidence
+
+
+def test_jayden_s_distress_is_weighed_against_his_own_pattern():
     vignette = content.vignette("m02_jayden_send")
-    assert "older_partner" in {a.indicator for a in vignette.absent}
     upset = next(p for p in vignette.present if p.indicator == "upset_after_online")
     assert "new" in upset.evidence, "a sign in an autistic child is weighed against his own pattern"

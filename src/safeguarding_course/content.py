@@ -76,7 +76,8 @@ class Source(_Item):
 
 class Contact(_Item):
     method: Literal[
-        "phone", "text message", "email", "online form", "online chat", "local", "in person"
+        "phone", "text message", "email", "online form", "online chat", "website", "local",
+        "in person",
     ]
     value: str
     url: str | None = Field(default=None, pattern=r"^https://\S+$")
@@ -86,19 +87,24 @@ class Contact(_Item):
 
 class Route(_Sourced):
     name: str
-    coverage: Literal["UK", "England", "Wales", "Scotland", "Northern Ireland"]
+    # "Worldwide": a service based outside the UK that anyone can use, in any nation.
+    coverage: Literal["UK", "Worldwide", "England", "Wales", "Scotland", "Northern Ireland"]
     use_when: str
     who_can_use: str
     contact: tuple[Contact, ...] = Field(min_length=1)
     timescale: str | None = None
+    # Figures in the timescale that code reads (an assessment's hidden test, say), so nothing
+    # has to parse them out of the prose: {"initial_assessment_working_days": 10}.
+    values: dict[str, str | int | float] = {}
     notes: tuple[str, ...] = ()
     # Glossary ids of the nation's own terms that go with this route (IRD, Gateway...);
     # `routing.load_route_finder` checks that each one is in the glossary.
     terms: tuple[str, ...] = ()
 
     def applies_in(self, nation: str) -> bool:
-        """Whether the service works in this nation (UK-wide services work in all four)."""
-        return self.coverage in ("UK", nation)
+        """Whether the service works in this nation (UK-wide and worldwide services work in all
+        four)."""
+        return self.coverage in ("UK", "Worldwide", nation)
 
 
 class Indicator(_Sourced):
@@ -292,6 +298,10 @@ class Scenario(_Sourced):
     nodes: dict[str, ScenarioNode] = Field(min_length=2)
     # Points to take away, shown at every ending (never before the learner has played).
     debrief: tuple[str, ...] = ()
+    # The advice (fact ids) and routes (route ids) the case draws on. They state its answers,
+    # so the player shows them at every ending, never before: a notebook must not render them.
+    ending_facts: tuple[str, ...] = ()
+    ending_routes: tuple[str, ...] = ()
 
     def all_sources(self) -> set[str]:
         return set(self.sources) | {
@@ -477,6 +487,21 @@ def _check_references(content: Content, origin: dict) -> None:
         if len(set(vignette.offered())) != len(vignette.offered()):
             where = origin[("vignettes", vignette.id)]
             raise ContentError(f"{where}: item '{vignette.id}' lists an indicator twice")
+    for scenario in content.scenarios.values():
+        where = f"{origin[('scenarios', scenario.id)]}: item '{scenario.id}'"
+        for fact_id in scenario.ending_facts:
+            if fact_id not in content.facts:
+                raise ContentError(f"{where}: ending_facts names '{fact_id}', which is not a fact")
+            if content.facts[fact_id].status == "unverified":
+                raise ContentError(
+                    f"{where}: ending_facts names '{fact_id}', which is unverified and cannot "
+                    "be taught; check it first or leave it out"
+                )
+        for route_id in scenario.ending_routes:
+            if route_id not in content.routes:
+                raise ContentError(
+                    f"{where}: ending_routes names '{route_id}', which is not a route"
+                )
 
 
 def _check_fact_evidence(content: Content, origin: dict) -> None:

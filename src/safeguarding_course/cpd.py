@@ -3,6 +3,11 @@
 `cpd_markdown(progress)` and `cpd_html(progress)` build the record from a `Progress`;
 `export_cpd(folder)` writes both files. The HTML page is self-contained (no scripts, fonts or
 images from elsewhere), prints cleanly, and escapes everything the learner wrote.
+
+Both end with a CPD entry in Social Work England's terms (`swe_cpd_entry`): what the learning
+was, when, what was learnt, its impact on practice, and a prompt for the peer reflection that
+at least one piece of CPD a year must include. The trainer's certificate pack uses the same
+entry, filled in with the assessed results.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from . import content
 from .progress import (
     RATING_WORDS,
     CheckResult,
@@ -30,6 +36,95 @@ SELF_STUDY_NOTE = (
     "This record was produced by the learner from their own self-study progress. Self-checks "
     "are ungraded practice questions; the results show the learner's last answer to each."
 )
+
+
+# -- the CPD entry in Social Work England's terms ------------------------------------------
+
+SWE_FACTS = ("cert_swe_cpd_each_year", "cert_swe_cpd_record_questions")
+
+
+@dataclass(frozen=True)
+class CpdEntry:
+    """One piece of CPD as Social Work England's record asks for it: (heading, text) pairs,
+    where the learner completes the parts marked as prompts."""
+
+    parts: tuple[tuple[str, str], ...]
+    note: str  # what Social Work England asks for, with its sources
+
+    def markdown(self, level: int = 2) -> str:
+        hashes = "#" * level
+        title = f"{hashes} CPD entry for your Social Work England record"
+        lines = [title, "", f"*{self.note}*", ""]
+        for heading, text in self.parts:
+            lines += [f"{hashes}# {heading}", "", _md_cell(text), ""]
+        return "\n".join(lines)
+
+    def html(self, level: int = 2) -> str:
+        parts = [
+            '<section class="cpd-entry">',
+            f"<h{level}>CPD entry for your Social Work England record</h{level}>",
+            f'<p class="note">{_h(self.note)}</p>',
+        ]
+        for heading, text in self.parts:
+            parts += [f"<h{level + 1}>{_h(heading)}</h{level + 1}>", f"<p>{_h(text)}</p>"]
+        return "\n".join([*parts, "</section>"])
+
+
+def swe_cpd_entry(
+    modules: list[Module],
+    first: dt.date | None,
+    last: dt.date | None,
+    assessed: str = "",
+) -> CpdEntry:
+    """The CPD entry for completed modules, between two dates. `assessed` adds a sentence on
+    the assessment results (from a trainer's certificate); the learner writes the rest."""
+    minutes = sum(m.minutes for m in modules)
+    titles = "; ".join(f"{m.number} {m.title}" for m in modules) or "none yet"
+    when = (
+        "not recorded"
+        if first is None
+        else f"{first:%-d %B %Y}"
+        if last is None or last == first
+        else f"{first:%-d %B %Y} to {last:%-d %B %Y}"
+    )
+    what = (
+        f"Online learning: the open course '{COURSE_TITLE}', about {_minutes(minutes)} of "
+        f"self-study. Modules: {titles}."
+    )
+    if assessed:
+        what += " " + assessed
+    facts = [content.fact(fact_id) for fact_id in SWE_FACTS]
+    sources = sorted({s for f in facts for s in f.sources})
+    note = " ".join(f.statement for f in facts) + " Sources: " + "; ".join(
+        content.source(s).citation() for s in sources
+    )
+    return CpdEntry(
+        parts=(
+            ("Type of CPD", "Online learning (a course with self-checks and assessments)."),
+            ("What I did, and why it matters to me", what + " Add a sentence on why this "
+             "matters in your role."),
+            ("When", when),
+            ("What I learnt", "In your own words: two or three things you now understand or do "
+             "differently about recognising, responding to and referring online grooming. Your "
+             "module reflections in this record can help."),
+            ("The impact on my practice and the people I work with", "Describe a situation, now "
+             "or to come, where you will use this learning, and the difference it makes (or will "
+             "make) for the children and families you work with."),
+            ("Peer reflection", "Talk this learning through with a colleague, your supervisor or "
+             "in group supervision. Which decision in the course would you have made "
+             "differently before it, and why? What did your colleague see differently? What did "
+             "you learn from the discussion, and what will you do next?"),
+        ),
+        note=note,
+    )
+
+
+def _record_entry(progress: Progress, modules: Mapping[str, Module]) -> CpdEntry:
+    entries = _entries(progress, modules)
+    days = sorted(e.completed.astimezone().date() for e in entries)
+    return swe_cpd_entry(
+        [e.module for e in entries], days[0] if days else None, days[-1] if days else None
+    )
 
 
 def _date(moment: dt.datetime | None) -> str:
@@ -162,6 +257,7 @@ def cpd_markdown(progress: Progress, modules: Mapping[str, Module] | None = None
         "|---|---|---|",
         *[f"| {_md_cell(s)} | {b} | {a} |" for s, b, a in _confidence_rows(progress)],
         "",
+        _record_entry(progress, modules).markdown(),
     ]
     return "\n".join(lines)
 
@@ -258,6 +354,7 @@ def cpd_html(progress: Progress, modules: Mapping[str, Module] | None = None) ->
         '<thead><tr><th scope="col">Statement</th><th scope="col">At the start</th>'
         f'<th scope="col">Latest</th></tr></thead><tbody>{rows}</tbody></table>',
         "</section>",
+        _record_entry(progress, modules).html(),
         "</main>",
         "</body>",
         "</html>",

@@ -16,10 +16,11 @@ in plain words which file and what was wrong (`Progress.notices`), and a fresh f
 started. Nothing here crashes a notebook: the widgets catch a failure to save and show it as
 a short note.
 
-Module titles, minutes and outcomes come from the course notebooks' metadata
-(`course_modules()`). Confidence ratings can be exported without any name or identifier
-except a random id made once per progress file (`anonymous_confidence_export`), and a
-trainer can pool a cohort's exports (`pool_confidence`).
+Module titles, minutes and outcomes come from the course notebooks' metadata, through the
+index `course_modules.json` shipped with the package (`course_modules()`), so they are known
+however the package was installed. Confidence ratings can be exported without any name or
+identifier except a random id made once per progress file (`anonymous_confidence_export`),
+and a trainer can pool a cohort's exports (`pool_confidence`).
 """
 
 from __future__ import annotations
@@ -103,14 +104,26 @@ def progress_path() -> Path:
     return home_dir() / FILE_NAME
 
 
+COURSE_DIR_VARIABLE = "SAFEGUARDING_COURSE_DIR"
+#: module ids, titles, minutes and outcomes, generated from the notebooks' metadata and shipped
+#: with the package, so progress and CPD records work from a non-editable install (a wheel,
+#: as on JupyterHub) where the course/ folder is not beside the package.
+MODULE_INDEX = Path(__file__).with_name("course_modules.json")
+
+
 def course_dir() -> Path:
-    """The repository's `course/` folder, found relative to this package."""
-    folder = Path(__file__).resolve().parents[2] / "course"
+    """The course's `course/` folder: `$SAFEGUARDING_COURSE_DIR`, else the repository's
+    `course/` folder beside the package source (an editable install)."""
+    configured = os.environ.get(COURSE_DIR_VARIABLE, "").strip()
+    folder = (
+        Path(configured).expanduser()
+        if configured
+        else Path(__file__).resolve().parents[2] / "course"
+    )
     if not folder.is_dir():
         raise CourseFolderMissing(
-            f"The course notebooks were not found in {folder}. Module titles, minutes and "
-            "learning outcomes are read from them, so use the course from a copy of its "
-            "repository (installed with `pip install -e .` or `pip install -r requirements.txt`)."
+            f"The course notebooks were not found in {folder}. Set {COURSE_DIR_VARIABLE} to "
+            "the folder that holds them, or use the course from a copy of its repository."
         )
     return folder
 
@@ -123,7 +136,8 @@ class Module:
     title: str
     minutes: int
     outcomes: tuple[str, ...]
-    notebook: Path
+    notebook: Path  # the notebook's path, or only its file name when read from the index
+    sections: tuple[tuple[str, str], ...] = ()  # ("1.4", "Signs: patterns, not checklists")
 
     @property
     def number(self) -> str:
@@ -131,11 +145,22 @@ class Module:
         return str(int(self.id)) if self.id.isdigit() else self.id
 
 
-def course_modules(folder: Path | str | None = None) -> dict[str, Module]:
-    """Every module in the course folder, by module id ("00", "01", ...), in order."""
-    folder = Path(folder) if folder is not None else course_dir()
-    if not folder.is_dir():
-        raise CourseFolderMissing(f"The course folder {folder} does not exist.")
+SECTION_HEADING = re.compile(r"^##\s+(\d+\.\d+)\s+(.+?)\s*$", re.M)
+
+
+def _sections(path: Path) -> tuple[tuple[str, str], ...]:
+    """The numbered section headings ("## 1.4 ...") of a teaching notebook, in order."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            found += SECTION_HEADING.findall(source)
+    return tuple((number, title) for number, title in found)
+
+
+def _modules_from_notebooks(folder: Path) -> dict[str, Module]:
     modules: dict[str, Module] = {}
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
         try:
@@ -146,11 +171,71 @@ def course_modules(folder: Path | str | None = None) -> dict[str, Module]:
                 minutes=int(meta["minutes"]),
                 outcomes=tuple(str(o) for o in meta.get("outcomes", ())),
                 notebook=path,
+                sections=_sections(path),
             )
         except (KeyError, TypeError, ValueError, OSError) as exc:
             raise ProgressError(f"{path}: could not read the module's metadata ({exc})") from None
         modules[module.id] = module
     return dict(sorted(modules.items()))
+
+
+def module_index(folder: Path | str) -> list[dict]:
+    """What `course_modules.json` holds: each module's metadata, read from the notebooks."""
+    return [
+        {
+            "module": m.id,
+            "title": m.title,
+            "minutes": m.minutes,
+            "outcomes": list(m.outcomes),
+            "notebook": m.notebook.name,
+            "sections": [list(s) for s in m.sections],
+        }
+        for m in _modules_from_notebooks(Path(folder)).values()
+    ]
+
+
+def write_module_index(folder: Path | str | None = None) -> Path:
+    """Regenerate `course_modules.json` from the notebooks. Run it after editing a module's
+    metadata (`python -m safeguarding_course.progress module-index`); a test checks it."""
+    index = module_index(folder if folder is not None else course_dir())
+    text = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
+    return atomic_write_text(MODULE_INDEX, text)
+
+
+def _modules_from_index() -> dict[str, Module]:
+    try:
+        index = json.loads(MODULE_INDEX.read_text(encoding="utf-8"))
+        modules = {
+            str(entry["module"]): Module(
+                id=str(entry["module"]),
+                title=str(entry["title"]),
+                minutes=int(entry["minutes"]),
+                outcomes=tuple(str(o) for o in entry.get("outcomes", ())),
+                notebook=Path(str(entry["notebook"])),
+                sections=tuple((str(n), str(t)) for n, t in entry.get("sections", ())),
+            )
+            for entry in index
+        }
+    except FileNotFoundError:
+        raise CourseFolderMissing(
+            f"The list of the course's modules ({MODULE_INDEX}) is missing: reinstall the "
+            "course package (pip install .), which ships it."
+        ) from None
+    except (KeyError, TypeError, ValueError, OSError) as exc:
+        raise ProgressError(f"{MODULE_INDEX}: could not read the list of modules ({exc})") from None
+    return dict(sorted(modules.items()))
+
+
+def course_modules(folder: Path | str | None = None) -> dict[str, Module]:
+    """Every module, by module id ("00", "01", ...), in order: from the notebooks in `folder`
+    if given, else from the index shipped with the package (which works however the package
+    was installed)."""
+    if folder is None:
+        return _modules_from_index()
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CourseFolderMissing(f"The course folder {folder} does not exist.")
+    return _modules_from_notebooks(folder)
 
 
 def stage_label(stage: str, modules: Mapping[str, Module] | None = None) -> str:
@@ -755,10 +840,15 @@ def pool_confidence(paths: Iterable[Path | str]) -> ConfidencePool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m safeguarding_course.progress pool FILE.csv ...`: a trainer's pooled report."""
+    """`python -m safeguarding_course.progress pool FILE.csv ...`: a trainer's pooled report.
+    `python -m safeguarding_course.progress module-index`: regenerate course_modules.json."""
     args = sys.argv[1:] if argv is None else argv
+    if args == ["module-index"]:
+        print(f"Wrote {write_module_index()}")
+        return 0
     if len(args) < 2 or args[0] != "pool":
         print("usage: python -m safeguarding_course.progress pool EXPORT.csv [EXPORT.csv ...]")
+        print("       python -m safeguarding_course.progress module-index")
         return 2
     print(pool_confidence(args[1:]).text())
     return 0

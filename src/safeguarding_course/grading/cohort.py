@@ -9,6 +9,12 @@ Each submission is checked first; one that cannot be graded is reported by name 
 reason, left untouched and listed in not_graded.csv, and the rest of the cohort is graded
 anyway. Grading goes through nbgrader's own autograde (with the course's safe pipeline), one
 submission at a time per worker process, writing to the same gradebook.
+
+Exit codes, for scripts and scheduled jobs:
+  0  every submission was graded (written answers may still await marking: that is normal)
+  1  grade-cohort could not start (for example, the assessment is not in the gradebook)
+  2  the command line was wrong
+  3  at least one submission could not be graded (listed in not_graded.csv)
 """
 
 from __future__ import annotations
@@ -24,9 +30,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .submissions import NotGraded, check_submission, update_register
+from .converter import grade_submission
+from .gradebook import gradebook_url
+from .lock import DEFAULT_WAIT_SECONDS, GradingBusy, grading_lock
+from .submissions import NotGraded, check_folder, update_register
 
 _API = None  # one nbgrader API per worker process
+EXIT_OK = 0
+EXIT_NOT_GRADED = 3  # documented in the module docstring, the README and the trainer guide
 
 
 @dataclass(frozen=True)
@@ -54,34 +65,15 @@ def _init_worker(course_root: str) -> None:
     _API = _load_api(Path(course_root))
 
 
-def _last_error(result: dict) -> str:
-    """The most specific line of nbgrader's error output (not its generic closing advice)."""
-    text = "\n".join(filter(None, (result.get("log"), result.get("error")))).splitlines()
-    generic = ("see the above traceback", "There was an error processing")
-    lines = [
-        line.strip()
-        for line in text
-        if ("ERROR" in line or "Error" in line) and not any(g in line for g in generic)
-    ]
-    return (lines[-1] if lines else (text[-1].strip() if text else "unknown"))[:300]
-
-
 def _grade_one(job: tuple[str, str]) -> Outcome:
     assignment, student_id = job
-    for attempt in range(3):
-        result = _API.autograde(assignment, student_id, force=True, create=True)
-        if result.get("success"):
-            return Outcome(assignment, student_id, None)
-        if "database is locked" not in (result.get("error") or "") or attempt == 2:
-            break
-        time.sleep(0.5 * (attempt + 1))
-    return Outcome(assignment, student_id, f"nbgrader could not grade it: {_last_error(result)}")
+    return Outcome(assignment, student_id, grade_submission(_API, assignment, student_id))
 
 
 def _expected_notebooks(course_root: Path, assignment: str) -> list[str]:
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course_root)) as gb:
         try:
             found = gb.find_assignment(assignment)
         except MissingEntry:
@@ -97,7 +89,7 @@ def _record_trainees(course_root: Path, student_ids: set[str]) -> None:
     export lists them as "not graded" rather than leaving them out."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course_root / 'gradebook.db'}") as gb:
+    with Gradebook(gradebook_url(course_root)) as gb:
         for student_id in sorted(student_ids):
             gb.update_or_create_student(student_id)
 
@@ -107,11 +99,23 @@ def _assignments_with_submissions(course_root: Path) -> list[str]:
 
 
 def grade_cohort(
-    course_root: Path, assignments: list[str], workers: int | None = None, progress: bool = True
+    course_root: Path,
+    assignments: list[str],
+    workers: int | None = None,
+    progress: bool = True,
+    wait: float = DEFAULT_WAIT_SECONDS,
 ) -> list[Outcome]:
-    """Grade every submission of `assignments`; return one outcome per submission."""
+    """Grade every submission of `assignments`; return one outcome per submission. Holds the
+    course's grading lock, so that no other grading run writes the same folders meanwhile."""
     course_root = course_root.resolve()
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    with grading_lock(course_root, wait, "grade-cohort"):
+        return _grade_cohort(course_root, assignments, workers, progress)
+
+
+def _grade_cohort(
+    course_root: Path, assignments: list[str], workers: int | None, progress: bool
+) -> list[Outcome]:
     outcomes: list[Outcome] = []
     jobs: list[tuple[str, str]] = []
     for assignment in assignments:
@@ -119,7 +123,8 @@ def grade_cohort(
         for folder in sorted((course_root / "submitted").glob(f"*/{assignment}")):
             student_id = folder.parent.name
             try:
-                problem = check_submission(folder, student_id, assignment, expected)
+                # the quick part here; the full check runs in the worker that grades it
+                problem = check_folder(folder, student_id, assignment, expected)
             except Exception as error:  # one odd submission must not stop the cohort
                 problem = NotGraded(
                     student_id,
@@ -134,6 +139,9 @@ def grade_cohort(
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     if jobs:
+        from .keep_marks import prepare_gradebook
+
+        prepare_gradebook(course_root)  # the table regrades use to keep marks, made once
         context = get_context("fork")
         with context.Pool(workers, initializer=_init_worker, initargs=(str(course_root),)) as pool:
             results = pool.imap_unordered(_grade_one, jobs)
@@ -175,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=None, help="worker processes (default: one per core)"
     )
     parser.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT_SECONDS,
+        help="seconds to wait for another grading run of this course to finish (default: 60)",
+    )
     args = parser.parse_args(argv)
 
     root = Path.cwd()
@@ -185,7 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("name an assessment, or use --all")
 
     start = time.perf_counter()
-    outcomes = grade_cohort(root, assignments, args.workers, progress=not args.no_progress)
+    try:
+        outcomes = grade_cohort(
+            root, assignments, args.workers, progress=not args.no_progress, wait=args.wait
+        )
+    except GradingBusy as busy:
+        print(f"grade-cohort: not grading: {busy}.", file=sys.stderr)
+        return 1
     seconds = time.perf_counter() - start
     for assignment in assignments:
         mine = [o for o in outcomes if o.assignment == assignment]
@@ -196,11 +216,26 @@ def main(argv: list[str] | None = None) -> int:
                 f"  NOT GRADED {o.student_id}: {o.problem}. "
                 f"The files are kept as they were; fix them and run grade-cohort again."
             )
-    print(
-        f"Done in {seconds:.1f} s. Submissions that could not be graded are listed in "
-        f"not_graded.csv and show as 'not graded' in `nbgrader export`."
-    )
-    return 0
+    return _end_of_run(root, outcomes, seconds)
+
+
+def _end_of_run(root: Path, outcomes: list[Outcome], seconds: float) -> int:
+    """What is left to do, and the exit code a script can act on."""
+    from .status import course_statuses, summary_lines
+
+    failed = [o for o in outcomes if o.problem]
+    graded = {(o.assignment, o.student_id) for o in outcomes if not o.problem}
+    for line in summary_lines(s for k, s in sorted(course_statuses(root).items()) if k in graded):
+        print(line)
+    if failed:
+        print(
+            f"Done in {seconds:.1f} s. {len(failed)} submission{'s' * (len(failed) != 1)} "
+            f"could not be graded: listed in not_graded.csv, and shown as 'not graded' (never "
+            f"0) in `nbgrader export`. Exit code {EXIT_NOT_GRADED}."
+        )
+        return EXIT_NOT_GRADED
+    print(f"Done in {seconds:.1f} s. Every submission was graded.")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -4,6 +4,11 @@ Every auto-graded answer in the course is a literal: `answer_q1 = "B"`, `answer_
 or `answer_q6 = 95` (plain arithmetic on numbers is allowed too). So the grader parses the cell
 with `ast` and evaluates only literal values. Anything else (a call, an import, a name, a loop,
 a shell escape) is refused with a reason in plain words, and nothing in the cell ever runs.
+
+Every value is checked before a test sees it: arithmetic that overflows, a number that is not
+finite or is too large to be an answer, a complex number, and text with a lone surrogate (which
+cannot be saved) are refused too, so an answer either scores or scores zero; it can never make
+grading fail.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from dataclasses import dataclass, field
 
 MAX_SOURCE_CHARS = 5_000
 MAX_DEPTH = 8
+MAX_INT_BITS = 256  # about 77 digits: far beyond any answer, small enough to print and compare
+MAX_MESSAGE_CHARS = 80  # of trainee text quoted in a reason
 _ARITHMETIC = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -53,20 +60,68 @@ def declared_names(stub: str) -> list[str]:
     ]
 
 
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 3] + "..."
+
+
 def _describe(node: ast.AST) -> str:
     if isinstance(node, ast.Call):
-        name = ast.unparse(node.func) if hasattr(ast, "unparse") else "a function"
-        return f"it calls {name}(...)"
+        return f"it calls {_short(ast.unparse(node.func))}(...)"
     if isinstance(node, ast.Name):
-        return f"it uses the name {node.id} rather than a value (put text in quotes)"
+        return f"it uses the name {_short(node.id)} rather than a value (put text in quotes)"
     if isinstance(node, ast.Attribute):
-        return f"it uses {ast.unparse(node)} rather than a value"
+        return f"it uses {_short(ast.unparse(node))} rather than a value"
     if isinstance(node, ast.BinOp):
         return "it uses an operation the grader does not work out (only + - * / on numbers)"
     return f"it contains {type(node).__name__.lower()} code rather than a value"
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _check_value(value, depth: int = 0):
+    """The value itself, if a test can safely compare it; else NotALiteral with the reason."""
+    if depth > MAX_DEPTH:
+        raise NotALiteral("it is nested too deeply to be an answer")
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        if value.bit_length() > MAX_INT_BITS:
+            raise NotALiteral("its number is too large to be an answer")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise NotALiteral("its number is not finite (it overflows, or is infinite)")
+    elif isinstance(value, complex):
+        raise NotALiteral("it is a complex number, not an answer")
+    elif isinstance(value, str):
+        if _has_lone_surrogate(value):
+            raise NotALiteral(
+                "its text holds a character that is not valid text (a lone surrogate such as "
+                "\\udc9d); retype the answer"
+            )
+    elif isinstance(value, (bytes, type(...))):
+        raise NotALiteral("it is not text, a number or a set of letters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(key, depth + 1)
+            _check_value(item, depth + 1)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _check_value(item, depth + 1)
+    return value
+
+
 def _value(node: ast.AST, depth: int = 0):
+    """The value of an answer, checked (see `_check_value`)."""
+    return _check_value(_raw_value(node, depth))
+
+
+def _raw_value(node: ast.AST, depth: int = 0):
     """The value of a literal, or plain arithmetic on numbers; anything else raises."""
     if depth > MAX_DEPTH:
         raise NotALiteral("it is nested too deeply to be an answer")
@@ -78,23 +133,23 @@ def _value(node: ast.AST, depth: int = 0):
             result = _ARITHMETIC[type(node.op)](left, right)
         except ZeroDivisionError:
             raise NotALiteral("it divides by zero") from None
+        except OverflowError:
+            raise NotALiteral("its arithmetic overflows (the result is too large)") from None
         if isinstance(result, float) and not math.isfinite(result):
-            raise NotALiteral("its arithmetic does not give a finite number")
+            raise NotALiteral("its arithmetic does not give a finite number (it overflows)")
         return result
     if isinstance(node, ast.UnaryOp) and type(node.op) in _SIGNS:
-        operand = _value(node.operand, depth + 1)
+        operand = _raw_value(node.operand, depth + 1)
         if not isinstance(operand, (int, float)) or isinstance(operand, bool):
             raise NotALiteral("it puts a sign in front of something that is not a number")
         return _SIGNS[type(node.op)](operand)
     if isinstance(node, (ast.Constant, ast.Set, ast.List, ast.Tuple, ast.Dict)):
         for child in ast.iter_child_nodes(node):
             if not isinstance(child, (ast.Constant, ast.expr_context)):
-                _value(
-                    child, depth + 1
-                )  # nested containers, signed numbers; raises if not a literal
+                _raw_value(child, depth + 1)  # nested containers, signed numbers
         try:
             return ast.literal_eval(node)
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError, OverflowError):
             raise NotALiteral("it is not a plain value the grader can read") from None
     raise NotALiteral(_describe(node))
 
@@ -111,13 +166,15 @@ def read_answers(source: str, allowed: list[str], example: str | None = None) ->
     """Read `name = value` lines for the `allowed` names. All or nothing: if any line is not
     a plain assignment of a value, no answer in the cell counts, and `problem` says why."""
     example = example or (f'{allowed[0]} = "B"' if allowed else 'answer_q1 = "B"')
+    if not isinstance(source, str):
+        source = "".join(source) if isinstance(source, list) else str(source)
     if len(source) > MAX_SOURCE_CHARS:
         return ReadAnswers(
             problem=f"the cell is too long ({len(source):,} characters) to be an answer"
         )
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+    except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError) as error:
         line = f" on line {error.lineno}" if getattr(error, "lineno", None) else ""
         return ReadAnswers(
             problem=f"Python could not read it{line}. Write your answer like: {example}"

@@ -4,14 +4,17 @@ Run it from the course folder after grading:
 
     cohort-report            # writes reports/: questions.csv, scores.csv, missed.csv, report.md
 
-Per question: how many trainees answered, the share who got full marks, and how well the
+Per question: how many trainees answered (changed the answer from its released value, or wrote
+something in a written answer: see answered.py; the same count in every file), how many
+written answers still await a trainer's mark, the share who got full marks, and how well the
 question separates stronger from weaker trainees (the upper-lower discrimination index: the
 share right among the top 27% by total score minus the share right among the bottom 27%).
 Per assessment: the score distribution, as a chart with a written description. Per
 multiple-answer or single-answer question: the options most often missed or wrongly chosen
-(the indicators or routes a cohort misses). Submissions that could not be graded are counted
-as "not graded", never as zero. An empty gradebook, a trainee with missing submissions and a
-question nobody answered are all reported, not errors.
+(the indicators or routes a cohort misses). Each submission's status (graded, awaiting marking,
+not graded, no submission) comes from status.py, as in `nbgrader export`; only final marks are
+counted, and a submission that could not be graded is never a zero. An empty gradebook, a
+trainee with missing submissions and a question nobody answered are all reported, not errors.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
-import csv
+import html
 import io
 import json
 import re
@@ -31,11 +34,13 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from ..charts import OKABE_ITO
+from .answered import answered
+from .gradebook import existing_gradebook_url
 from .literal_answers import declared_names, read_answers
-from .submissions import read_register
+from .safe_output import markdown_literal, write_csv
+from .status import AWAITING, GRADED, all_statuses, options_in
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
-OPTION = re.compile(r"^\s*-\s*([A-Z])\.\s+(.+?)\s*$", re.M)
 DISCRIMINATION_MIN = 4  # fewer trainees than this: the index is not meaningful
 
 
@@ -48,8 +53,12 @@ class Question:
     answer_cell: str | None = None
     correct: object = None  # a value, or a set for a multiple-answer question
     options: dict[str, str] = field(default_factory=dict)
-    scores: dict[str, float] = field(default_factory=dict)  # trainee -> score
-    answers: dict[str, object] = field(default_factory=dict)  # trainee -> answer given
+    scores: dict[str, float] = field(default_factory=dict)  # trainee -> final score
+    answers: dict[str, object] = field(default_factory=dict)  # trainee -> answer value read
+    answered: set[str] = field(default_factory=set)  # trainees who answered (answered.py)
+    awaiting: set[str] = field(default_factory=set)  # trainees whose mark is still to come
+    released: str = ""  # the released source of the cell the trainee answers in
+    cell_type: str = "code"
 
 
 @dataclass
@@ -58,10 +67,11 @@ class Report:
     totals: dict[str, dict[str, float]]  # assignment -> trainee -> total
     max_totals: dict[str, float]
     status: dict[tuple[str, str], tuple[str, str]]  # (assignment, trainee) -> (status, reason)
+    marked_so_far: dict[tuple[str, str], float] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
-        return not any(self.totals.values())
+        return not any(s in (GRADED, AWAITING) for s, _ in self.status.values())
 
 
 def _expected(hidden: str, name: str | None):
@@ -98,7 +108,7 @@ def _questions(gb, assignment) -> list[Question]:
         for name in order:
             cell = cells[name]
             if cell.cell_type == "markdown" and name not in solutions:
-                found = dict(OPTION.findall(cell.source))
+                found = options_in(cell.source)
                 if found:
                     options = found
             if name in solutions and cell.cell_type == "code":
@@ -114,6 +124,11 @@ def _questions(gb, assignment) -> list[Question]:
                         _expected(hidden.group(1), question.answer_name) if hidden else None
                     )
                     question.options = options
+                    question.released = cells[last_answer].source or ""
+                else:
+                    question.cell_type = cell.cell_type
+                    question.released = cell.source or ""
+                    question.answer_cell = name if name in solutions else None
                 questions.append(question)
                 options = {} if cell.cell_type == "code" else options
     return questions
@@ -147,16 +162,16 @@ def _answers_in(path: Path) -> dict[str, str]:
 
 
 def build_report(course_root: Path) -> Report:
-    """Read the gradebook, the graded notebooks and the not-graded register."""
-    from nbgrader.api import Gradebook, MissingEntry
+    """Read the gradebook, the graded notebooks and the statuses (status.py)."""
+    from nbgrader.api import Gradebook
 
     course_root = Path(course_root)
-    database = course_root / "gradebook.db"
+    url = existing_gradebook_url(course_root)
     report = Report(questions=[], totals={}, max_totals={}, status={})
-    if not database.is_file():
+    if url is None:
         return report
-    register = {(e.assignment, e.student_id): e.reason for e in read_register(course_root)}
-    with Gradebook(f"sqlite:///{database}") as gb:
+    with Gradebook(url) as gb:
+        statuses = all_statuses(course_root, gb)
         students = [s.id for s in gb.students]
         for assignment in gb.assignments:
             questions = _questions(gb, assignment)
@@ -164,22 +179,16 @@ def build_report(course_root: Path) -> Report:
             report.totals[assignment.name] = {}
             for student in students:
                 key = (assignment.name, student)
-                if key in register:
-                    report.status[key] = ("not graded", register[key])
+                state = statuses[key]
+                report.status[key] = (state.status, state.reason)
+                if state.status not in (GRADED, AWAITING):
                     continue
-                try:
-                    submission = gb.find_submission(assignment.name, student)
-                except MissingEntry:
-                    submitted = (course_root / "submitted" / student / assignment.name).is_dir()
-                    report.status[key] = (
-                        ("not graded", "submitted but not yet graded")
-                        if submitted
-                        else ("no submission", "")
-                    )
-                    continue
-                report.status[key] = ("graded", "")
-                report.totals[assignment.name][student] = float(submission.score)
-                # a written answer still waiting for a trainer's mark is not counted yet
+                if state.status == GRADED:
+                    report.totals[assignment.name][student] = float(state.score)
+                else:
+                    report.marked_so_far[key] = float(state.marked_so_far or 0.0)
+                submission = gb.find_submission(assignment.name, student)
+                # a mark still waiting for a trainer is not counted yet
                 grades = {
                     g.name: (None if g.needs_manual_grade else g.score)
                     for nb in submission.notebooks
@@ -199,11 +208,16 @@ def build_report(course_root: Path) -> Report:
                 for question in questions:
                     if grades.get(question.grade_id) is not None:
                         question.scores[student] = float(grades[question.grade_id])
-                    if question.answer_cell and question.answer_cell in answers:
-                        read = read_answers(answers[question.answer_cell], [question.answer_name])
+                    elif question.grade_id in grades:
+                        question.awaiting.add(student)
+                    given = answers.get(question.answer_cell) if question.answer_cell else None
+                    if given is None or not answered(question.cell_type, question.released, given):
+                        continue
+                    question.answered.add(student)
+                    if question.cell_type == "code" and question.answer_name:
+                        read = read_answers(given, [question.answer_name])
                         value = read.values.get(question.answer_name)
-                        if value is not None:
-                            question.answers[student] = value
+                        question.answers[student] = None if read.problem else value
             report.questions += questions
     return report
 
@@ -241,17 +255,19 @@ def _normalise(value):
 
 def missed_options(question: Question) -> list[dict]:
     """For a question with a known right answer: each right option missed, and each wrong
-    option chosen, with how many trainees did so."""
-    if question.correct is None or not question.answers:
+    option chosen, with how many trainees did so (among the answers the grader could read);
+    `answered` is the same count as in questions.csv."""
+    if question.correct is None or not question.answered:
         return []
     rows = []
+    given = {t: question.answers.get(t) for t in question.answered}
     if isinstance(question.correct, set):
         correct = {c.upper() for c in question.correct}
         missed, wrong = Counter(), Counter()
-        for value in question.answers.values():
+        for value in given.values():
             chosen = _normalise(value)
             if not isinstance(chosen, set):
-                continue
+                continue  # not readable as options: it says nothing about which were missed
             missed.update(correct - chosen)
             wrong.update(chosen - correct)
         for option, count in missed.most_common():
@@ -259,19 +275,19 @@ def missed_options(question: Question) -> list[dict]:
         for option, count in wrong.most_common():
             rows.append({"kind": "chosen but wrong", "option": option, "count": count})
     else:
-        given = Counter(
+        chosen = Counter(
             str(_normalise(v))
-            for v in question.answers.values()
-            if _normalise(v) != _normalise(question.correct)
+            for v in given.values()
+            if v is not None and _normalise(v) != _normalise(question.correct)
         )
-        for option, count in given.most_common():
+        for option, count in chosen.most_common():
             rows.append({"kind": "chosen but wrong", "option": option, "count": count})
     for row in rows:
         row["text"] = question.options.get(row["option"], row["option"])
         row.update(
             assignment=question.assignment,
             question=question.grade_id,
-            answered=len(question.answers),
+            answered=len(question.answered),
         )
     return rows
 
@@ -302,10 +318,7 @@ def _histogram(assignment: str, totals: list[float], maximum: float) -> tuple[st
 
 
 def _write_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(path, fields, rows)  # text cells made safe to open in a spreadsheet
 
 
 def question_rows(report: Report) -> list[dict]:
@@ -318,7 +331,8 @@ def question_rows(report: Report) -> list[dict]:
                 "assignment": q.assignment,
                 "question": q.grade_id,
                 "max_points": q.max_score,
-                "answered": len(q.scores),
+                "answered": len(q.answered),
+                "awaiting_marking": len(q.awaiting),
                 "share_full_marks": "" if share is None else round(share, 3),
                 "mean_points": ""
                 if not q.scores
@@ -333,6 +347,7 @@ def score_rows(report: Report) -> list[dict]:
     rows = []
     for (assignment, student), (status, reason) in sorted(report.status.items()):
         score = report.totals.get(assignment, {}).get(student)
+        so_far = report.marked_so_far.get((assignment, student))
         rows.append(
             {
                 "assignment": assignment,
@@ -341,6 +356,7 @@ def score_rows(report: Report) -> list[dict]:
                 "reason": reason,
                 "score": "" if score is None else score,
                 "max_score": report.max_totals[assignment],
+                "marked_so_far": "" if so_far is None else so_far,
             }
         )
     return rows
@@ -368,23 +384,35 @@ def write_report(report: Report, folder: Path) -> Path:
         lines += [
             f"## {assignment}",
             "",
-            f"Graded: {statuses['graded']}; not graded: {statuses['not graded']}; "
-            f"no submission: {statuses['no submission']}.",
+            f"Graded: {statuses['graded']}; awaiting marking: {statuses['awaiting marking']}; "
+            f"not graded: {statuses['not graded']}; no submission: {statuses['no submission']}.",
             "",
         ]
+        waiting = sorted(
+            (student, reason)
+            for (a, student), (s, reason) in report.status.items()
+            if a == assignment and s == AWAITING
+        )
+        if waiting:
+            lines += [
+                "Still to mark (their scores are not final, so they are not in the chart):",
+                "",
+                *[f"- {who}: {reason.removeprefix('to mark: ')}" for who, reason in waiting],
+                "",
+            ]
         if totals:
             image, description = _histogram(
                 assignment, list(totals.values()), report.max_totals[assignment]
             )
             lines += [
-                f'<img src="data:image/png;base64,{image}" alt="{description}">',
+                f'<img src="data:image/png;base64,{image}" alt="{html.escape(description)}">',
                 "",
                 f"*{description}*",
                 "",
             ]
         lines += [
-            "| Question | Points | Answered | Full marks | Discrimination |",
-            "|---|---|---|---|---|",
+            "| Question | Points | Answered | Awaiting marking | Full marks | Discrimination |",
+            "|---|---|---|---|---|---|",
         ]
         for row in (r for r in questions if r["assignment"] == assignment):
             share = (
@@ -393,13 +421,14 @@ def write_report(report: Report, folder: Path) -> Path:
             index = "too few trainees" if row["discrimination"] == "" else row["discrimination"]
             lines.append(
                 f"| {row['question']} | {row['max_points']:g} | {row['answered']} | "
-                f"{share} | {index} |"
+                f"{row['awaiting_marking']} | {share} | {index} |"
             )
         mine = [m for m in missed if m["assignment"] == assignment]
         if mine:
             lines += ["", "Most often missed or wrongly chosen:", ""]
             lines += [
-                f'- {m["question"]}: {m["kind"]} "{m["text"]}" by {m["count"]} of {m["answered"]}'
+                f"- {m['question']}: {m['kind']} {markdown_literal(m['text'])} "
+                f"by {m['count']} of {m['answered']}"
                 for m in mine[:15]
             ]
         lines.append("")
@@ -413,11 +442,20 @@ QUESTION_FIELDS = (
     "question",
     "max_points",
     "answered",
+    "awaiting_marking",
     "share_full_marks",
     "mean_points",
     "discrimination",
 )
-SCORE_FIELDS = ("assignment", "student_id", "status", "reason", "score", "max_score")
+SCORE_FIELDS = (
+    "assignment",
+    "student_id",
+    "status",
+    "reason",
+    "score",
+    "max_score",
+    "marked_so_far",
+)
 MISSED_FIELDS = ("assignment", "question", "kind", "option", "text", "count", "answered")
 
 
@@ -431,10 +469,16 @@ def main(argv: list[str] | None = None) -> int:
     report = build_report(root)
     path = write_report(report, root / args.out)
     graded = sum(len(t) for t in report.totals.values())
+    waiting = sum(s == AWAITING for s, _ in report.status.values())
     print(
         f"Cohort report for {graded} graded submission(s) written to {path.parent}/ "
         "(report.md, questions.csv, scores.csv, missed.csv)."
     )
+    if waiting:
+        print(
+            f"{waiting} submission(s) are awaiting marking: their written answers are not "
+            "counted until a trainer marks them (see scores.csv)."
+        )
     return 0
 
 

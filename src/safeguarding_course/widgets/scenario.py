@@ -5,7 +5,9 @@ Each choice gets feedback straight away: its quality in words ("Good practice",
 checked. At an ending the player shows what happened, then "what went well" and "what to do
 differently", built from the choices the learner actually made (so an unsafe choice is never
 praised), the case's points to take away, and the learner's path, each decision with its
-quality. Nothing of the debrief is shown before an ending.
+quality. Last come the advice and the routes the case draws on (its `ending_facts` and
+`ending_routes`), read from the content data: they state the case's answers, so, like the
+debrief, they are shown only at an ending, never before.
 
 Scenario text never types a phone number: it writes `{{route_id}}` and the player shows the
 number from the routes data, so a number changed there is changed everywhere.
@@ -249,6 +251,7 @@ class ScenarioPlayer(CourseBox):
             if self.scenario.debrief
             else ""
         )
+        draws_on = _draws_on_html(self.scenario)
         return (
             "<div class='sc-summary' role='status'>"
             "<p><strong>End of the case.</strong></p>"
@@ -256,6 +259,7 @@ class ScenarioPlayer(CourseBox):
             f"<p>What went well:</p>{_list(well)}"
             f"<p>What to do differently:</p>{_list(differently)}"
             f"{debrief}"
+            f"{draws_on}"
             f"<p>Your path:</p>{self._steps_html()}"
             f"<p>{tally} {advice}</p>"
             "<p>Press Start again to try a different route.</p></div>"
@@ -268,6 +272,45 @@ def _unique(items) -> list[str]:
         if item not in seen:
             seen.append(item)
     return seen
+
+
+def _source_items(source_ids) -> str:
+    return "".join(
+        f'<li>{escape(src.publisher)}, <a href="{escape(src.url)}" target="_blank" '
+        f'rel="noopener">{escape(src.title)}</a> (checked {src.checked:%-d %B %Y})</li>'
+        for src in (content.source(source_id) for source_id in source_ids)
+    )
+
+
+def _contact_html(contact) -> str:
+    value = escape(contact.value)
+    if contact.url:
+        value = f'<a href="{escape(contact.url)}" target="_blank" rel="noopener">{value}</a>'
+    extras = "; ".join(e for e in (contact.hours, "free" if contact.free else None) if e)
+    return f"{escape(contact.method.capitalize())}: {value}" + (
+        f" ({escape(extras)})" if extras else ""
+    )
+
+
+def _draws_on_html(scenario: Scenario) -> str:
+    """The advice and routes the case draws on, each with its sources (shown at an ending)."""
+    if not (scenario.ending_facts or scenario.ending_routes):
+        return ""
+    facts = "".join(
+        f"<li>{escape(item.statement)}<ul>{_source_items(item.sources)}</ul></li>"
+        for item in (content.fact(fact_id) for fact_id in scenario.ending_facts)
+    )
+    routes = "".join(
+        f"<li><strong>{escape(r.name)}.</strong> Use it when: {escape(r.use_when)} "
+        + "; ".join(_contact_html(c) for c in r.contact)
+        + (f". Timescale: {escape(r.timescale)}" if r.timescale else "")
+        + f"<ul>{_source_items(r.sources)}</ul></li>"
+        for r in (content.route(route_id) for route_id in scenario.ending_routes)
+    )
+    return (
+        "<div class='sc-draws-on'><p>The advice and routes this case draws on:</p>"
+        f"<ul>{facts}{routes}</ul></div>"
+    )
 
 
 def _list(items) -> str:
