@@ -32,11 +32,14 @@ else
     "$VENV/bin/pip" install --quiet -r requirements.txt
     echo "$WANT" > "$STAMP"
   fi
-  # The course's JupyterLab settings (widget state saved with the notebook). A wheel install
-  # puts them there itself; an editable install (as here) does not.
-  mkdir -p "$VENV/share/jupyter/lab/settings/overrides.d"
+  # The course's Jupyter settings: widget state saved with the notebook, and the server
+  # extension that keeps saved widgets displayable. A wheel install puts them there itself;
+  # an editable install (as here) does not.
+  mkdir -p "$VENV/share/jupyter/lab/settings/overrides.d" "$VENV/etc/jupyter/jupyter_server_config.d"
   cp jupyter-config/lab-settings/safeguarding-course.json \
     "$VENV/share/jupyter/lab/settings/overrides.d/"
+  cp jupyter-config/jupyter_server_config.d/safeguarding-course.json \
+    "$VENV/etc/jupyter/jupyter_server_config.d/"
 fi
 # shellcheck disable=SC1091
 . "$VENV/bin/activate"

@@ -9,9 +9,10 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 [ -d .venv ] || python3 -m venv .venv
 . .venv/bin/activate
 pip install --quiet -r requirements-test.txt
-# the course's JupyterLab settings, as scripts/open_course.sh installs them for a learner
-mkdir -p .venv/share/jupyter/lab/settings/overrides.d
+# the course's Jupyter settings, as scripts/open_course.sh installs them for a learner
+mkdir -p .venv/share/jupyter/lab/settings/overrides.d .venv/etc/jupyter/jupyter_server_config.d
 cp jupyter-config/lab-settings/safeguarding-course.json .venv/share/jupyter/lab/settings/overrides.d/
+cp jupyter-config/jupyter_server_config.d/safeguarding-course.json .venv/etc/jupyter/jupyter_server_config.d/
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 if [ ! -x /usr/bin/chromium ]; then

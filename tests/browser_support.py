@@ -8,13 +8,18 @@ What is here:
   stops the server (and any kernel it started) afterwards.
 * `launch_chromium`: Debian's `/usr/bin/chromium` with the flags that work on these machines
   (see /work/shared/testing.md). It fails, not skips, when the browser is missing.
-* Fixtures `lab_server` (one per test module), `chromium` (one per module) and `lab_page`
-  (a fresh browser context and page per test).
+* Fixtures `lab_server` (one per test module), `chromium` (one per test process) and
+  `lab_page` (a fresh browser context and page per test).
+* Shared by the course's browser tests (conftest.py imports them, so each test process has
+  one of each): `app_server` (JupyterLab and the Voila app on one server), `lab_session` (one
+  JupyterLab page that opens each notebook from the file browser, so Lab loads once, not once
+  per test) and `voila_page` (one page, with a warm cache, for the app's pages).
 * Page helpers: `open_notebook`, `run_all_cells`, `wait_for_run_all_to_finish`, and
   `screenshot_on_failure`.
 
 Import the fixtures into a test module (`from browser_support import lab_server, ...`);
-they are plain pytest fixtures so no conftest.py is needed.
+they are plain pytest fixtures. A test module that imports a fixture gets its own copy of it,
+so the shared ones come from conftest.py instead.
 """
 
 from __future__ import annotations
@@ -98,6 +103,18 @@ class JupyterLabServer:
             return "(no server log)"
         text = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
         return "\n".join(text[-lines:])
+
+    def shut_down_sessions(self) -> None:
+        """Shut down every notebook session (and its kernel) on this server."""
+        with contextlib.suppress(OSError, ValueError):
+            with urllib.request.urlopen(self.url("api/sessions"), timeout=10) as resp:
+                sessions = json.load(resp)
+            for session in sessions:
+                request = urllib.request.Request(
+                    self.url(f"api/sessions/{session['id']}"), method="DELETE"
+                )
+                with contextlib.suppress(OSError):
+                    urllib.request.urlopen(request, timeout=30).close()
 
     # -- lifecycle
 
@@ -259,8 +276,9 @@ def lab_server() -> Iterator[JupyterLabServer]:
         yield server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium():
+    """One Chromium per test process."""
     with launch_chromium() as browser:
         yield browser
 
@@ -279,6 +297,15 @@ def lab_page(chromium, lab_server):
 
 
 # --------------------------------------------------------------------------- page helpers
+
+
+def new_page(browser, width: int = 1280, height: int = 900):
+    """A page in a new browser context; the news toast is dismissed whenever it shows."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    page.add_locator_handler(page.locator(NEWS_TOAST_NO), _dismiss_toast, no_wait_after=True)
+    return page
 
 
 def _dismiss_toast(button) -> None:
@@ -381,12 +408,104 @@ LAB_OUTPUTS = f"{NOTEBOOK_PANEL} .jp-OutputArea-output"
 IMPACTS = ("critical", "serious", "moderate", "minor")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_server() -> Iterator[JupyterLabServer]:
-    """One server for a test module that serves a copy of course/ both in JupyterLab and as
+    """One server per test process that serves a copy of course/ both in JupyterLab and as
     the Voila app (/voila/render/NAME.ipynb), with the app's settings."""
     with JupyterLabServer(COURSE_DIR, extra_args=(f"--config={VOILA_APP_CONFIG}",)) as server:
         yield server
+
+
+TAB = "#jp-main-dock-panel .lm-TabBar-tab"
+
+
+class LabSession:
+    """One JupyterLab page kept open across tests. The first notebook is opened by its
+    address; each later one from the file browser (a double click, as a person opens a
+    file), after the previous one is closed with File > Close and Shut Down Notebook (unsaved
+    changes discarded, its kernel shut down). Loading Lab once instead of once per module
+    saves several seconds a module. After a test that failed, the next one starts from a
+    freshly loaded page."""
+
+    def __init__(self, browser, server: JupyterLabServer):
+        self.browser, self.server = browser, server
+        self.page = None
+
+    @contextlib.contextmanager
+    def notebook(self, name: str, failure_png: Path | None = None):
+        """Open `name` (its kernel idle) and yield its notebook panel; close it afterwards.
+        If the block fails, save a screenshot to `failure_png` first."""
+        try:
+            yield self.open(name)
+        except BaseException as exc:
+            if failure_png is not None and self.page is not None:
+                with contextlib.suppress(Exception):
+                    self.page.screenshot(path=str(failure_png), full_page=True)
+                    exc.add_note(f"screenshot of the page: {failure_png}")
+            exc.add_note(f"--- JupyterLab log (tail) ---\n{self.server.log_tail(20)}")
+            self.reset()  # whatever state the page is in, the next test starts afresh
+            raise
+        self.close(name)
+
+    def open(self, name: str):
+        """Open `name` and return its notebook panel once its kernel is idle."""
+        from playwright.sync_api import expect
+
+        if self.page is None:
+            self.page = new_page(self.browser)
+            return open_notebook(self.page, self.server, name)
+        if not (self.server.root_dir / name).is_file():
+            pytest.fail(f"{name} is not in {self.server.source_dir}", pytrace=False)
+        label = self.page.locator(f".jp-DirListing-itemText span:text-is('{name}')")
+        if not label.count():  # a file made since the listing was read
+            self.page.locator("[data-command='filebrowser:refresh']").click()
+        self.page.locator(".jp-DirListing-item", has=label).dblclick()
+        expect(self.page.locator(f"{TAB}.lm-mod-current")).to_contain_text(
+            name, timeout=KERNEL_TIMEOUT_MS
+        )
+        panel = self.page.locator(NOTEBOOK_PANEL)
+        expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=KERNEL_TIMEOUT_MS)
+        wait_for_kernel_idle(self.page)
+        return panel
+
+    def close(self, name: str) -> None:
+        """File > Close and Shut Down Notebook, as a person ends a session with a notebook:
+        Lab shuts its kernel down and closes it, unsaved changes discarded."""
+        from playwright.sync_api import expect
+
+        tab = self.page.locator(TAB, has_text=name)
+        tab.click()  # the command acts on the current notebook
+        self.page.locator(".lm-MenuBar-itemLabel:text-is('File')").click()
+        self.page.locator(".lm-Menu-item[data-command='filemenu:close-and-cleanup']").click()
+        self.page.locator(".jp-Dialog .jp-mod-accept").click()
+        expect(tab).to_have_count(0)
+        self.server.shut_down_sessions()  # nothing should be left; make sure
+
+    def reset(self) -> None:
+        if self.page is not None:
+            with contextlib.suppress(Exception):
+                self.page.context.close()
+        self.page = None
+        self.server.shut_down_sessions()
+
+
+@pytest.fixture(scope="session")
+def lab_session(chromium, app_server) -> Iterator[LabSession]:
+    session = LabSession(chromium, app_server)
+    try:
+        yield session
+    finally:
+        session.reset()
+
+
+@pytest.fixture(scope="session")
+def voila_page(chromium):
+    """One page for the app's pages (its cache stays warm from one module to the next)."""
+    page = new_page(chromium)
+    try:
+        yield page
+    finally:
+        page.context.close()
 
 
 def open_voila(page, server: JupyterLabServer, name: str) -> float:
@@ -426,6 +545,51 @@ def impact_counts(findings: list[dict]) -> dict[str, int]:
     return {i: sum(f["nodes"] for f in findings if f["impact"] == i) for i in IMPACTS}
 
 
+def save_axe_report(where: str, name: str, findings: list[dict], **extra) -> None:
+    """axe's counts and findings for one module, in test-artifacts/axe/WHERE_MODULE.json."""
+    folder = ARTIFACTS / "axe"
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"module": name, "where": where, "counts": impact_counts(findings), **extra}
+    record["findings"] = findings
+    (folder / f"{where}_{name.removesuffix('.ipynb')}.json").write_text(
+        json.dumps(record, indent=1), encoding="utf-8"
+    )
+
+
+# --------------------------------------------------------------------------- live regions
+
+_AX_MARK = "data-sc-ax-probe"
+
+
+def live_regions(page, element) -> list[dict]:
+    """The live regions in Chromium's accessibility tree inside `element` (what a screen
+    reader is told to announce): each with its role, its `live` setting and its text."""
+    element.evaluate(f"e => e.setAttribute('{_AX_MARK}', '')")
+    cdp = page.context.new_cdp_session(page)
+    try:
+        found = cdp.send(
+            "Runtime.evaluate", {"expression": f"document.querySelector('[{_AX_MARK}]')"}
+        )
+        nodes = cdp.send("Accessibility.queryAXTree", {"objectId": found["result"]["objectId"]})
+    finally:
+        cdp.detach()
+        element.evaluate(f"e => e.removeAttribute('{_AX_MARK}')")
+    regions = []
+    for node in nodes["nodes"]:
+        props = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+        role = node.get("role", {}).get("value")
+        if props.get("live") not in (None, "off") or role in ("status", "alert", "log"):
+            name = node.get("name", {}).get("value", "")
+            regions.append({"role": role, "live": props.get("live"), "name": name})
+    return regions
+
+
+def assert_announced_once(page, widget) -> None:
+    """The widget's feedback is in exactly one live region (none nested in another)."""
+    regions = live_regions(page, widget)
+    assert len(regions) == 1 and regions[0]["live"] == "polite", regions
+
+
 # --------------------------------------------------------------------------- keyboard only
 # Each flow starts by putting the focus on a widget's first control (where Tab would arrive)
 # and then uses keys only. `root` is the notebook panel (Lab) or the page (Voila).
@@ -440,6 +604,11 @@ def _active_is(page, selector: str) -> bool:
     )
 
 
+_ON_UNANSWERED_RADIO = """() => { const e = document.activeElement;
+    return !!e && e.type === 'radio' &&
+      !document.querySelector(`input[name="${e.name}"]:checked`); }"""
+
+
 def _tab_to(page, selector: str, fill_radio_groups: bool = False) -> None:
     """Press Tab until the focus is on an element matching `selector`; on the way, answer a
     radio group with none chosen (Space) if asked."""
@@ -447,11 +616,7 @@ def _tab_to(page, selector: str, fill_radio_groups: bool = False) -> None:
         page.keyboard.press("Tab")
         if _active_is(page, selector):
             return
-        if fill_radio_groups and page.evaluate(
-            """() => { const e = document.activeElement;
-                return e && e.type === 'radio' &&
-                  !document.querySelector(`input[name="${e.name}"]:checked`); }"""
-        ):
+        if fill_radio_groups and page.evaluate(_ON_UNANSWERED_RADIO):
             page.keyboard.press("Space")
     raise AssertionError(f"Tab never reached {selector}")
 
@@ -471,6 +636,7 @@ def keyboard_self_check(page, root) -> str:
     page.keyboard.press("Enter")
     feedback = widget.get_by_role("status")
     expect(feedback).to_contain_text(re.compile(r"Correct\.|Not quite\."))
+    assert_announced_once(page, widget)
     return feedback.inner_text()
 
 
@@ -494,18 +660,20 @@ def keyboard_indicator_spotter(page, root) -> str:
 
 def keyboard_route_finder(page, root) -> str:
     """Choose Wales with the arrow keys, answer any unanswered question with Space, Tab to
-    Show the routes and press Enter; return the result."""
+    Show the routes and press Enter; return the result. A question that shows only after an
+    earlier answer may appear once the focus has passed it: then, as a person would, start
+    again from the nation and answer what is shown now. Then a changed answer must say so."""
     from playwright.sync_api import expect
 
     widget = root.locator(".sc-route-finder").first
+    result = widget.get_by_role("status")
     nation = widget.locator("fieldset").first.locator("input[type=radio]")
     nation.first.focus()
     page.keyboard.press("ArrowDown")
     expect(nation.nth(1)).to_be_checked()
-    result = widget.get_by_role("status")
     # An answer can reveal more questions only after the kernel replies, so a Tab may reach the
     # button first: each pass answers the questions shown by then, until the routes appear.
-    for _ in range(widget.locator("fieldset").count()):
+    for _ in range(max(4, widget.locator("fieldset").count())):
         _tab_to(page, "button.sc-button", fill_radio_groups=True)
         page.keyboard.press("Enter")
         expect(result).to_contain_text(re.compile(r"Routes for this concern|Answer these"))
@@ -513,7 +681,18 @@ def keyboard_route_finder(page, root) -> str:
             break
         nation.nth(1).focus()
     expect(result).to_contain_text("Routes for this concern in Wales")
-    return result.inner_text()
+    assert_announced_once(page, widget)
+    routes = result.inner_text()
+    # a changed answer (Wales to the next nation) says so, in the same one region
+    nation.nth(1).focus()
+    page.keyboard.press("ArrowDown")
+    expect(result).to_contain_text("Your answers have changed")
+    assert_announced_once(page, widget)
+    return routes
+
+
+_FOCUS_MOVED_TO_A_NEW_BUTTON = """old => { const e = document.activeElement;
+    return !!e && e !== old && e.matches('button.sc-button'); }"""
 
 
 def keyboard_scenario(page, root, max_steps: int = 15) -> str:
@@ -527,7 +706,10 @@ def keyboard_scenario(page, root, max_steps: int = 15) -> str:
         if "End of the case" in widget.inner_text():
             break
         expect(page.locator(":focus")).to_have_class(re.compile("sc-button"))
+        pressed = page.evaluate_handle("document.activeElement")
         page.keyboard.press("Enter")
-        page.wait_for_timeout(400)
+        # the next situation (or the ending) replaces this one, and the focus moves to its
+        # first choice (or to Start again)
+        page.wait_for_function(_FOCUS_MOVED_TO_A_NEW_BUTTON, arg=pressed)
     expect(widget).to_contain_text("End of the case")
     return widget.inner_text()

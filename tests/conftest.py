@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# The browser tests' shared fixtures (one server, one Chromium, one JupyterLab page and one app
+# page per test process). Defined here, not imported by each test module, so they are shared.
+from browser_support import app_server, chromium, lab_session, voila_page  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _learner_home(tmp_path, monkeypatch):

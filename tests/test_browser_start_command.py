@@ -33,7 +33,6 @@ except ImportError:
 
 REPO = bs.REPO
 START_PAGE = "course/00_start_here.ipynb"
-chromium = bs.chromium
 
 
 def readme_command(heading: str) -> str:

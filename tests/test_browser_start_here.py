@@ -14,11 +14,7 @@ try:  # tests/ may or may not become a package: work either way
 except ImportError:
     import browser_support as bs
 
-# fixtures, picked up by pytest from this module's names
-lab_server = bs.lab_server
-chromium = bs.chromium
-lab_page = bs.lab_page
-
+# `lab_session` (one JupyterLab page, shared by the browser tests) comes from conftest.py
 NOTEBOOK = "00_start_here.ipynb"
 QUESTION_ID = "start_first_step"
 SUPPORT_WITHIN_FIRST_CELLS = 5
@@ -30,17 +26,16 @@ CELL_INDEX_JS = """el => {
 
 
 @pytest.mark.browser
-def test_start_here_support_and_first_self_check(lab_page, lab_server, tmp_path):
+def test_start_here_support_and_first_self_check(lab_session, tmp_path):
     from playwright.sync_api import expect
 
-    page = lab_page
     question = content.self_check(QUESTION_ID)
     samaritans_phone = content.route("samaritans").contact[0].value
     publishers = [content.source(s).publisher for s in question.sources]
     assert question.correct == ("C",), "the content data changed: update this test"
 
-    with bs.screenshot_on_failure(page, tmp_path / "start_here_failure.png", lab_server):
-        panel = bs.open_notebook(page, lab_server, NOTEBOOK)
+    with lab_session.notebook(NOTEBOOK, failure_png=tmp_path / "start_here_failure.png") as panel:
+        page = lab_session.page
         bs.run_all_cells(page)
         bs.wait_for_run_all_to_finish(page, panel)
         errors = bs.error_outputs(panel)

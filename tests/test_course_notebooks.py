@@ -150,6 +150,20 @@ def test_notebooks_are_committed_without_outputs(path):
             )
 
 
+@pytest.mark.parametrize(
+    "path",
+    notebooks(COURSE) + notebooks(SOLUTIONS) + notebooks(ASSIGNMENTS),
+    ids=lambda p: str(p.relative_to(REPO)),
+)
+def test_notebooks_are_committed_without_widget_state(path):
+    """JupyterLab saves widget state into the metadata (the course turns saveState on)."""
+    assert "widgets" not in read(path).metadata, (
+        f"{path.relative_to(REPO)} carries saved widget state (metadata 'widgets'): remove it "
+        "before committing (clearing the outputs does not; in JupyterLab, delete 'widgets' in "
+        "the Property Inspector > Advanced Tools > Notebook metadata)"
+    )
+
+
 def test_the_readme_module_table_matches_the_notebooks():
     readme = (REPO / "README.md").read_text()
     for path in course_notebooks():

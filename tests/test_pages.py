@@ -13,6 +13,7 @@ from notebook_files import COURSE
 from safeguarding_course import content, pages
 from safeguarding_course.content import DATA_DIR, SOURCED_KINDS, load_content
 from safeguarding_course.scoring import percent_change
+from safeguarding_course.widgets.controls import LiveRegion
 from safeguarding_course.widgets.numbers import (
     change_explorer,
     rate_explorer,
@@ -245,7 +246,8 @@ def test_the_number_widgets_label_every_control_and_announce_results():
     for widget in widgets:
         controls = [c for c in _walk(widget) if hasattr(c, "options")]
         assert controls and all(c.description for c in controls)
-        assert 'role="status"' in widget.result.value
+        assert isinstance(widget.result, LiveRegion) and widget.result.value  # announced
+        assert "aria-live" not in widget.result.value  # no second region inside it
         assert "checked" in widget.result_text, "results name their dated sources"
 
 

@@ -621,3 +621,17 @@ def test_the_pool_command_prints_the_report(tmp_path, monkeypatch, capsys):
     assert "Files read: 1." in out and "nope.csv could not be opened" in out
     with open(a, encoding="utf-8", newline="") as handle:
         assert next(csv.reader(handle)) == list(progress.EXPORT_COLUMNS)
+
+
+def test_the_widgets_say_where_ratings_and_reflections_are_kept_truly_on_a_hub_too(home):
+    """Not "on your computer": on a JupyterHub they are in the learner's home on the hub."""
+    for widget in (confidence_check("start"), finish_module("01")):
+        parts, todo = [], [widget]
+        while todo:  # every text in the widget, its boxes included
+            part = todo.pop()
+            todo.extend(getattr(part, "children", ()))
+            if isinstance(getattr(part, "value", None), str):
+                parts.append(part.value)
+        words = " ".join(parts)
+        assert "on your computer and" not in words
+        assert "in your own course folder" in words and "JupyterHub" in words

@@ -7,6 +7,7 @@ import pytest
 
 from safeguarding_course import content
 from safeguarding_course.widgets import indicator_spotter, self_check
+from safeguarding_course.widgets.controls import LiveRegion
 
 
 def test_a_right_single_choice_says_correct_explains_and_cites_a_dated_source():
@@ -122,10 +123,13 @@ def test_the_spotter_says_all_correct_when_every_present_sign_is_ticked(spotter)
 
 
 def test_feedback_is_an_announced_status_region():
+    """Shown in the widget's one live region (a `role="status"` region in the browser, with
+    no second region nested inside it: tests/test_browser_*.py check Chromium's tree)."""
     widget = self_check("start_first_step")
     widget.choices.value = "C"
     widget.check_button.click()
-    assert 'role="status"' in widget.feedback.value
+    assert isinstance(widget.feedback, LiveRegion) and widget.feedback.value
+    assert "role=" not in widget.feedback.value and "aria-live" not in widget.feedback.value
 
 
 def test_the_spotter_says_for_every_sign_offered_why_it_is_or_is_not_shown(spotter):

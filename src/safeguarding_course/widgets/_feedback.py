@@ -1,4 +1,8 @@
-"""Feedback shown under a widget: plain text in HTML, with its sources. Never colour alone."""
+"""Feedback shown under a widget: plain text in HTML, with its sources. Never colour alone.
+
+Feedback is shown in a `LiveRegion` (controls.py), the one live region a widget has, so the
+HTML here carries no `role="status"` or `aria-live` of its own: a second, nested region could
+make a screen reader announce the same words twice."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ def feedback_html(verdict: str, paragraphs: list[str], source_ids) -> str:
         for src in (content.source(source_id) for source_id in source_ids)
     )
     return (
-        '<div class="sc-feedback" role="status" aria-live="polite">'
+        '<div class="sc-feedback">'
         f"<p><strong>{escape(verdict)}</strong></p>{body}"
         f"<p>Sources:</p><ul>{sources}</ul></div>"
     )

@@ -212,6 +212,28 @@ function renderFiles(model, el) {
   return () => urls.forEach((url) => URL.revokeObjectURL(url));
 }
 
+// -- saving from inside a widget ----------------------------------------------------------------
+// Save (Ctrl+S, or Cmd+S on a Mac) is the one notebook shortcut a learner needs from inside a
+// widget: module 0 says to save often, and the widget's state is saved with the notebook. Lumino
+// ignores keys pressed on a suppressed element, so the widget hands JupyterLab a copy of the key
+// press from its own box, which is not suppressed. Lumino reads `keyCode`, which a browser
+// leaves out of a made-up KeyboardEvent, so the copy carries it as Lumino's own copies do.
+// Where nothing takes the copy (Voila), the key does what it does on any web page.
+
+const KEY_FIELDS = ["key", "code", "keyCode", "which", "ctrlKey", "metaKey", "shiftKey", "altKey"];
+
+function passOnSave(el) {
+  el.addEventListener("keydown", (event) => {
+    const accel = event.ctrlKey || event.metaKey;
+    if (!accel || event.altKey || event.key.toLowerCase() !== "s") return;
+    if (!event.target.closest || !event.target.closest(`[${SUPPRESS}]`)) return;
+    const copy = new Event("keydown", { bubbles: true, cancelable: true });
+    for (const field of KEY_FIELDS) Object.defineProperty(copy, field, { value: event[field] });
+    el.dispatchEvent(copy);
+    if (copy.defaultPrevented) event.preventDefault();
+  });
+}
+
 const RENDERERS = {
   radio: (model, el) => renderChoices(model, el, false),
   ticks: (model, el) => renderChoices(model, el, true),
@@ -224,6 +246,7 @@ const RENDERERS = {
 export default {
   render({ model, el }) {
     el.classList.add("sc-control", `sc-control-${model.get("kind")}`);
+    passOnSave(el);
     return RENDERERS[model.get("kind")](model, el);
   },
 };

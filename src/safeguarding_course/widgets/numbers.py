@@ -54,7 +54,7 @@ def _result_html(paragraphs: list[str], source_ids) -> str:
         for s in (content.source(i) for i in source_ids)
     )
     return (
-        f'<div class="sc-numbers-result" role="status" aria-live="polite">{body}'
+        f'<div class="sc-numbers-result">{body}'
         f"<p><small>Source: {sources}.</small></p></div>"
     )
 

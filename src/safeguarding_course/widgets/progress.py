@@ -31,6 +31,11 @@ from ._feedback import html_to_text
 from .controls import Button, CourseBox, FileLinks, LiveRegion, RadioGroup, file_entry
 
 CPD_FOLDER_NAME = "my_cpd_record"
+#: where a learner's ratings and reflections are kept, in words true on a laptop and on a hub
+WHERE_KEPT = (
+    "in your own course folder, in your home folder (on your computer, or on the JupyterHub "
+    "if you use one)"
+)
 _CELL = "text-align: left; padding: 0.2em 0.8em; border-bottom: 1px solid #bbb;"
 
 
@@ -44,7 +49,7 @@ def default_cpd_folder() -> Path:
 
 def _status_html(lines: list[str]) -> str:
     body = "".join(f"<p>{escape(line)}</p>" for line in lines if line)
-    return f'<div class="sc-progress-status" role="status" aria-live="polite">{body}</div>'
+    return f'<div class="sc-progress-status">{body}</div>'
 
 
 def progress_note_html(note: str) -> str:
@@ -97,7 +102,7 @@ class ConfidenceCheck(_StatusMixin, CourseBox):
             value=(
                 f"<p><strong>How confident do you feel {when}?</strong> Rate each "
                 "statement from 1 to 5: 1 = not at all confident, 5 = very confident. Your "
-                "ratings are kept on your computer and go into your CPD record; they are not "
+                f"ratings are kept {WHERE_KEPT} and go into your CPD record; they are not "
                 "marked.</p>"
             )
         )
@@ -329,7 +334,7 @@ class FinishModule(_StatusMixin, CourseBox):
                 + (f"<p>{escape(problem)}</p>" if problem else "")
                 + "<p>Write a few lines for your CPD log: what you learned, what you will do "
                 "differently, and what you want to take to supervision. Your reflections are "
-                "kept on your computer and go into your CPD record.</p>"
+                f"kept {WHERE_KEPT} and go into your CPD record.</p>"
             )
         )
         self.reflection = w.Textarea(

@@ -66,7 +66,7 @@ class SelfCheckWidget(CourseBox):
         q = self.question
         if not self.selected:
             self.feedback.value = (
-                '<div class="sc-feedback" role="status"><p>Choose an answer first, '
+                '<div class="sc-feedback"><p>Choose an answer first, '
                 "then press Check my answer.</p></div>"
             )
             return False

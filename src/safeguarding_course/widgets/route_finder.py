@@ -27,7 +27,7 @@ INTRO = (
     "procedures, your supervisor and your designated safeguarding lead always come first.</p>"
 )
 CHANGED = (
-    '<div class="sc-feedback" role="status" aria-live="polite"><p>Your answers have changed. '
+    '<div class="sc-feedback"><p>Your answers have changed. '
     "Press <strong>Show the routes</strong> to see the routes for them.</p></div>"
 )
 
@@ -92,7 +92,7 @@ def result_html(nation: str, steps: list[RouteStep]) -> str:
     body = "".join(_step_html(n, s) for n, s in enumerate(steps, start=1))
     sources = dict.fromkeys(s for step in steps for s in _step_sources(step))
     return (
-        '<div class="sc-feedback sc-route-result" role="status" aria-live="polite">'
+        '<div class="sc-feedback sc-route-result">'
         f"<p><strong>Routes for this concern in {escape(nation)}, in the order to use them "
         f"({len(steps)} in all).</strong> Open a route to see why, how to contact it, the "
         f"timescale and what to include.</p>{body}"
