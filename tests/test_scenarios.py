@@ -130,6 +130,24 @@ def test_every_choice_says_what_went_well_or_what_to_do_differently_by_its_quali
     assert scenario.debrief, f"{scenario.id}: points to take away, shown at the ending"
 
 
+PROMISES_SECRECY = re.compile(r"\bpromise\b[^.]*\b(secret|between the two of you|not tell)", re.I)
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_a_choice_that_promises_secrecy_is_never_rated_above_unsafe(scenario):
+    """The course teaches that you never promise to keep a secret (module 4, and the
+    self-checks and assessments mark it wrong), so no scenario may rate or praise it."""
+    for node_id, node in scenario.nodes.items():
+        for choice in node.choices:
+            if PROMISES_SECRECY.search(choice.label) and not re.search(r"\bcannot\b|\bnever\b", choice.label, re.I):
+                assert choice.quality == "unsafe", f"{scenario.id}.{node_id}: {choice.label!r}"
+
+
+def test_the_secrecy_check_sees_a_promise():
+    assert PROMISES_SECRECY.search("Promise to keep it between the two of you, then tell")
+    assert not PROMISES_SECRECY.search("Say that you cannot keep it secret")
+
+
 @pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
 def test_every_source_a_scenario_cites_exists(scenario):
     for source_id in scenario.all_sources():
