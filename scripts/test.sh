@@ -41,4 +41,4 @@ else
 fi
 
 ruff check src tests deploy benchmarks
-python -m pytest -n 2 --dist loadfile "$@"
+python -m pytest -n 2 --dist loadfile --durations=15 "$@"
