@@ -343,6 +343,28 @@ def test_changing_an_answer_after_showing_asks_to_show_again():
     assert "in Wales" in finder.result_text
 
 
+@pytest.mark.parametrize(
+    ("nation", "rule_id"), [("Scotland", "worker_scotland"), ("Northern Ireland", "worker_northern_ireland")]
+)
+@pytest.mark.parametrize("age", ["under_13", "13_to_15", "16_to_17", "18_plus"])
+def test_in_scotland_and_northern_ireland_a_worker_concern_gives_the_worker_reason(nation, rule_id, age):
+    """The statutory route comes once, with the first reason that brought it in: for a worker it
+    must be the worker rule's, which says it also goes through the employer's own procedure."""
+    steps = find_routes({"nation": nation, "concern": "worker", "child_identified": "yes",
+                         "immediate_danger": "no", "age": age})
+    statutory = [s for s in steps if s.route_id == TOKENS["WORKER"][nation]]
+    assert len(statutory) == 1 and statutory[0].rule_id == rule_id, [s.rule_id for s in steps]
+    assert "employer's own procedure" in statutory[0].why
+
+
+def test_in_wales_a_worker_your_organisation_has_not_acted_on_can_go_to_the_dos():
+    steps = find_routes({"nation": "Wales", "concern": "organisation_not_acting",
+                         "child_identified": "no", "immediate_danger": "no"})
+    dos = [s for s in steps if s.route_id == "wales_designated_officer_safeguarding"]
+    assert len(dos) == 1 and dos[0].rule_id == "organisation_not_acting_worker_wales"
+    assert dos[0].why.startswith("If the concern")
+
+
 def test_out_of_hours_in_northern_ireland_is_the_regional_emergency_social_work_service():
     gateway = content.route("ni_gateway")
     phone = next(c for c in gateway.contact if c.method == "phone")

@@ -348,6 +348,48 @@ def test_the_advice_and_routes_the_case_draws_on_appear_only_at_an_ending(scenar
         assert escape(content.route(route_id).contact[0].value) in player.summary.value
 
 
+DEFERS = re.compile(
+    r"\b(tomorrow|next week|end of the (day|week)|next day|after the weekend|on monday|"
+    r"later this week|in a few days|at (your|the next) supervision)",
+    re.I,
+)
+
+
+@pytest.mark.parametrize("scenario", scenarios(), ids=lambda s: s.id)
+def test_a_choice_that_puts_the_concern_off_to_a_later_day_is_never_rated_above_unsafe(scenario):
+    """Every case in module 7 is a concern about a child that must reach the supervisor or the
+    safeguarding lead the same day (self-check `start_first_step`, `m05_lado_timescale`), and
+    several have a deadline tonight. So a choice whose label puts anything off to tomorrow, next
+    week or the end of the day or week is unsafe and never praised. The check reads the label
+    only, with no exception for words such as "today" or "tonight" elsewhere in it: "Childline
+    tonight, and see him next week" still puts the concern off. A label that means "not
+    tomorrow" should say "today" instead."""
+    for node_id, node in scenario.nodes.items():
+        for choice in node.choices:
+            if DEFERS.search(choice.label):
+                assert choice.quality == "unsafe" and not choice.went_well, (
+                    f"{scenario.id}.{node_id}: {choice.label!r} puts the concern off"
+                )
+
+
+def test_the_deferral_check_sees_each_way_of_putting_a_concern_off():
+    for label in (
+        "Raise it at your supervision session at the end of the week.",
+        "Give him Childline's details so that he can talk tonight, and see him at next week's meeting.",
+        "Tell your supervisor at the end of the day.",
+        "Ring for advice first, and decide tomorrow.",
+        "Tell your supervisor first thing tomorrow.",
+        "Wait for a reply after the weekend.",
+    ):
+        assert DEFERS.search(label), label
+    for label in (
+        "Tell your supervisor now, and agree a referral today.",
+        "Help Ryan report it to the CEOP Safety Centre himself, and tell your supervisor straight after.",
+        "Ring the NSPCC Helpline for a professional consultation first, then refer later today.",
+    ):
+        assert not DEFERS.search(label), label
+
+
 DELETE = re.compile(r"\bdelete\b", re.I)
 
 
