@@ -713,3 +713,11 @@ def keyboard_scenario(page, root, max_steps: int = 15) -> str:
         page.wait_for_function(_FOCUS_MOVED_TO_A_NEW_BUTTON, arg=pressed)
     expect(widget).to_contain_text("End of the case")
     return widget.inner_text()
+
+
+#: the modules whose widgets the keyboard tests drive (in JupyterLab and in Voila), and how
+KEYBOARD_FLOWS = {
+    "01_understanding_online_grooming.ipynb": (keyboard_indicator_spotter, keyboard_self_check),
+    "05_referral_routes.ipynb": (keyboard_route_finder,),
+    "07_case_scenarios.ipynb": (keyboard_scenario,),
+}

@@ -26,15 +26,7 @@ BLOCKING = ("critical", "serious")
 #: rules that fail the test whatever their impact
 BLOCKING_RULES = ("region",)
 
-#: the modules whose widgets the keyboard test drives, and how
-KEYBOARD = {
-    "01_understanding_online_grooming.ipynb": (
-        bs.keyboard_indicator_spotter,
-        bs.keyboard_self_check,
-    ),
-    "05_referral_routes.ipynb": (bs.keyboard_route_finder,),
-    "07_case_scenarios.ipynb": (bs.keyboard_scenario,),
-}
+KEYBOARD = bs.KEYBOARD_FLOWS
 
 
 def _blocking(findings: list[dict]) -> list[dict]:

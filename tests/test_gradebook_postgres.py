@@ -122,14 +122,19 @@ class PostgresServer:
     def stop(self) -> None:
         proc, self.proc = self.proc, None
         if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGINT)  # "fast" shutdown
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+            _stop(proc, signal.SIGINT, 30)  # SIGINT: PostgreSQL's "fast" shutdown
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _stop(proc: subprocess.Popen, sig: int, timeout: float) -> None:
+    """Ask a server to stop; kill its process group if it has not stopped within `timeout`."""
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 def _user_exists(name: str) -> bool:
@@ -238,13 +243,7 @@ def formgrader(course: CourseFolder):
                 time.sleep(0.3)
         yield api
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        _stop(proc, signal.SIGTERM, 20)
 
 
 @pytest.fixture(scope="module")
