@@ -350,7 +350,8 @@ def test_the_advice_and_routes_the_case_draws_on_appear_only_at_an_ending(scenar
 
 DEFERS = re.compile(
     r"\b(tomorrow|next week|end of the (day|week)|next day|after the weekend|on monday|"
-    r"later this week|in a few days|at (your|the next) supervision)",
+    r"later this week|in a few days|at (your|the next) supervision|before you go home|"
+    r"if anything else happens|for now)",
     re.I,
 )
 
@@ -379,6 +380,8 @@ def test_the_deferral_check_sees_each_way_of_putting_a_concern_off():
         "Tell your supervisor at the end of the day.",
         "Ring for advice first, and decide tomorrow.",
         "Tell your supervisor first thing tomorrow.",
+        "Tell your supervisor before you go home.",
+        "Accept it for now, and raise it again if anything else happens.",
         "Wait for a reply after the weekend.",
     ):
         assert DEFERS.search(label), label
